@@ -1,0 +1,82 @@
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import SwitchyardCore
+import SwitchyardSimulator
+
+/// Runs a whole gateway: the embedded simulators of `simulate:` providers, the upstream
+/// pools, and the HTTP listener, until cancelled or (with `handleSignals`) SIGINT/SIGTERM,
+/// which drain in-flight requests for up to 10 s.
+public enum Gateway {
+    /// How long in-flight requests may take to finish after a shutdown signal.
+    public static let drainTimeout: Duration = .seconds(10)
+
+    public static func run(
+        config: GatewayConfig,
+        logger: Logger,
+        handleSignals: Bool = true,
+        onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) async throws {
+        let simulated = config.providers.filter { $0.enabled && $0.simulate != nil }
+        let simulators = simulated.map { provider in
+            (provider.name, SimulatorServer(options: simulatorOptions(for: provider), logger: quiet(logger)))
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (_, simulator) in simulators {
+                group.addTask { try await simulator.run() }
+            }
+            var urls: [String: String] = [:]
+            for (name, simulator) in simulators {
+                let port = try await simulator.listeningPort()
+                urls[name] = "http://127.0.0.1:\(port)/v1"
+            }
+            let runtime = GatewayRuntime(config: config, simulatorURLs: urls, logger: logger)
+            let app = GatewayApplication.make(
+                runtime: runtime,
+                host: config.server.host,
+                port: config.server.port,
+                onListening: onListening
+            )
+            var groupConfiguration = ServiceGroupConfiguration(
+                services: [.init(service: app)],
+                gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
+                logger: logger
+            )
+            groupConfiguration.maximumGracefulShutdownDuration = drainTimeout
+            let serviceGroup = ServiceGroup(configuration: groupConfiguration)
+            do {
+                try await serviceGroup.run()
+            } catch {
+                await runtime.shutdown()
+                group.cancelAll()
+                throw error
+            }
+            await runtime.shutdown()
+            group.cancelAll()
+        }
+    }
+
+    /// The embedded simulator's behaviour for a `simulate:` provider.
+    static func simulatorOptions(for provider: ProviderConfig) -> SimulatorOptions {
+        let simulate = provider.simulate ?? SimulateConfig()
+        var options = SimulatorOptions(protocol: .openai, name: provider.name)
+        options.port = 0
+        options.latencyMs = simulate.latencyMs
+        options.jitterMs = simulate.jitterMs
+        options.ttftMs = simulate.ttftMs
+        options.tokensPerSecond = simulate.tokensPerSecond
+        options.errorRate = simulate.errorRate
+        options.errorStatus = simulate.errorStatus
+        options.failAfterMs = simulate.failAfterMs
+        options.hang = simulate.hang
+        return options
+    }
+
+    /// Simulators log only warnings and above: their traffic is the gateway's own.
+    static func quiet(_ logger: Logger) -> Logger {
+        var logger = logger
+        logger.logLevel = max(logger.logLevel, .warning)
+        logger[metadataKey: "component"] = "simulator"
+        return logger
+    }
+}

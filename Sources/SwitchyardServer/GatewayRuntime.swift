@@ -1,0 +1,85 @@
+import Logging
+import SwitchyardCore
+import SwitchyardProviders
+
+/// Everything a request needs, built once from the config at start-up and shared
+/// read-only: the model resolver, one adapter per enabled provider, and their HTTP pools.
+public final class GatewayRuntime: Sendable {
+    public let config: GatewayConfig
+    public let resolver: ModelResolver
+    let adapters: [String: any ProviderAdapter]
+    let clients: [UpstreamHTTPClient]
+    let logger: Logger
+    /// Keys clients may present, as bytes for constant-time comparison.
+    let clientKeys: [[UInt8]]
+
+    /// Builds adapters for every enabled provider. `simulatorURLs` gives the base URL of
+    /// each embedded simulator (`simulate:` providers), started before this.
+    public init(config: GatewayConfig, simulatorURLs: [String: String] = [:], logger: Logger) {
+        self.config = config
+        self.resolver = ModelResolver(config: config)
+        self.logger = logger
+        self.clientKeys = config.server.apiKeys.map { Array($0.value.utf8) }
+        var adapters: [String: any ProviderAdapter] = [:]
+        var clients: [UpstreamHTTPClient] = []
+        for provider in config.providers where provider.enabled {
+            let baseURL = simulatorURLs[provider.name] ?? provider.baseURL
+            guard !baseURL.isEmpty else {
+                logger.warning("provider has no base URL; disabled", metadata: ["provider": "\(provider.name)"])
+                continue
+            }
+            guard let kind = ProviderProtocol(rawValue: provider.protocolName) else { continue }
+            let http = UpstreamHTTPClient(maxConnections: provider.maxConnections, connectTimeoutMs: provider.connectTimeoutMs)
+            clients.append(http)
+            var providerLogger = logger
+            providerLogger[metadataKey: "provider"] = "\(provider.name)"
+            if kind.isOpenAICompatible || provider.simulate != nil {
+                adapters[provider.name] = OpenAIAdapter(
+                    name: provider.name,
+                    baseURL: baseURL,
+                    apiKey: provider.apiKey,
+                    http: http,
+                    logger: providerLogger
+                )
+            } else {
+                logger.warning(
+                    "protocol is not served yet; provider disabled",
+                    metadata: ["provider": "\(provider.name)", "protocol": "\(kind.rawValue)"]
+                )
+            }
+        }
+        self.adapters = adapters
+        self.clients = clients
+    }
+
+    /// Closes every upstream connection pool.
+    public func shutdown() async {
+        for client in clients { await client.shutdown() }
+    }
+
+    /// Whether `presented` is one of the configured client keys (constant time per key).
+    func isAuthorized(_ presented: Substring?) -> Bool {
+        if clientKeys.isEmpty { return true }
+        guard let presented else { return false }
+        let bytes = Array(presented.utf8)
+        var match = false
+        for key in clientKeys where ConstantTime.equals(key, bytes) {
+            match = true
+        }
+        return match
+    }
+}
+
+/// Comparison whose duration does not depend on where two byte strings differ.
+enum ConstantTime {
+    static func equals(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        var difference = UInt8(a.count == b.count ? 0 : 1)
+        let count = max(a.count, b.count)
+        for i in 0..<count {
+            let x = i < a.count ? a[i] : 0
+            let y = i < b.count ? b[i] : 0
+            difference |= x ^ y
+        }
+        return difference == 0
+    }
+}

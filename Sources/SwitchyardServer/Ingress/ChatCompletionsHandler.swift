@@ -1,0 +1,96 @@
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import SwitchyardCore
+import SwitchyardProviders
+
+/// `POST /v1/chat/completions`: validate, resolve the model, execute over the route with
+/// failover, and answer whole or as an SSE stream forwarded event by event.
+struct ChatCompletionsHandler: Sendable {
+    let runtime: GatewayRuntime
+    let executor: RequestExecutor
+
+    func handle(_ request: Request) async -> Response {
+        let requestID = RequestIdentity.id(for: request)
+        do throws(GatewayError) {
+            let body = try await RequestBodyReader.read(request, limit: runtime.config.server.maxBodyBytes)
+            let receivedAt = ContinuousClock.now
+            let summary = try ChatRequestValidator.validate(body)
+            guard let plan = runtime.resolver.resolve(summary.model) else {
+                throw GatewayError.modelNotFound(summary.model)
+            }
+            let deadline = receivedAt + .milliseconds(SLA.effectiveMs(plan: plan, request: request))
+            if summary.stream {
+                return try await stream(body: body, summary: summary, plan: plan, requestID: requestID, receivedAt: receivedAt, deadline: deadline)
+            }
+            let served = try await executor.execute(plan: plan, deadline: deadline, stream: false) {
+                adapter, deployment, attemptDeadline throws(UpstreamFailure) in
+                let call = ChatCall(body: body, summary: summary, upstreamModel: deployment.model, requestID: requestID, deadline: attemptDeadline)
+                return try await adapter.send(call)
+            }
+            let overhead = (ContinuousClock.now - receivedAt) - served.upstreamDuration
+            let headers = ResponseHeaders.proxied(
+                requestID: requestID, plan: plan, deployment: served.deployment, attempts: served.attempts,
+                overhead: overhead, contentType: "application/json"
+            )
+            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: served.value.body))
+        } catch {
+            return ErrorResponse.response(error, headers: ResponseHeaders.errorHeaders(requestID: requestID))
+        }
+    }
+
+    /// Streams: fail over until an upstream has produced its first event, then commit the
+    /// response and relay the rest.
+    private func stream(
+        body: ByteBuffer,
+        summary: ChatRequestSummary,
+        plan: RoutePlan,
+        requestID: String,
+        receivedAt: ContinuousClock.Instant,
+        deadline: ContinuousClock.Instant
+    ) async throws(GatewayError) -> Response {
+        let served = try await executor.execute(plan: plan, deadline: deadline, stream: true) {
+            adapter, deployment, attemptDeadline throws(UpstreamFailure) in
+            let call = ChatCall(body: body, summary: summary, upstreamModel: deployment.model, requestID: requestID, deadline: attemptDeadline)
+            var upstream = try await adapter.stream(call)
+            // An upstream that errors or ends before its first event can still fail over.
+            guard let first = try await upstream.next() else {
+                throw UpstreamFailure(kind: .serverError, message: "upstream stream ended before its first event")
+            }
+            return StreamStart(first: first, rest: upstream)
+        }
+        let overhead = (ContinuousClock.now - receivedAt) - served.upstreamDuration
+        var headers = ResponseHeaders.proxied(
+            requestID: requestID, plan: plan, deployment: served.deployment, attempts: served.attempts,
+            overhead: overhead, contentType: "text/event-stream"
+        )
+        headers[.cacheControl] = "no-cache"
+        let relay = StreamRelay(
+            start: served.value,
+            includeUsage: summary.includeUsage,
+            idleTimeout: .milliseconds(plan.streamIdleTimeoutMs),
+            shape: .openAI,
+            logger: runtime.logger
+        )
+        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            try await relay.run(into: &writer)
+        })
+    }
+}
+
+/// An upstream stream whose first event has arrived.
+struct StreamStart: Sendable {
+    let first: ChatStreamEvent
+    let rest: ChatEventStream
+}
+
+/// The effective SLA of one request: the route's, tightened (never loosened) by the
+/// client's `x-switchyard-sla-ms`.
+enum SLA {
+    static func effectiveMs(plan: RoutePlan, request: Request) -> Int {
+        guard let text = request.headers[GatewayHeader.slaMs], let asked = Int(text), asked > 0 else {
+            return plan.slaMs
+        }
+        return min(plan.slaMs, asked)
+    }
+}

@@ -1,0 +1,134 @@
+import Hummingbird
+import Logging
+import NIOCore
+import Synchronization
+import SwitchyardCore
+import SwitchyardProviders
+
+/// Relays an upstream chat stream to the client as SSE, event by event as they arrive.
+///
+/// One task reads the upstream into a bounded `EventPipe` (a slow client slows the upstream
+/// read), the writing task forwards each event, and a watchdog ends the stream with an SSE
+/// error event when no event arrives for `idleTimeout`. A client that goes away stops the
+/// relay and cancels the upstream request.
+struct StreamRelay: Sendable {
+    let start: StreamStart
+    let includeUsage: Bool
+    let idleTimeout: Duration
+    let shape: ErrorResponse.Shape
+    let logger: Logger
+
+    /// The stream went quiet for longer than the route allows.
+    struct Stalled: Error {}
+
+    private static let dataPrefix: StaticString = "data: "
+    private static let eventSuffix: StaticString = "\n\n"
+    private static let done = ByteBuffer(string: "data: [DONE]\n\n")
+
+    func run(into writer: inout any ResponseBodyWriter) async throws {
+        let pipe = EventPipe<ChatStreamEvent>()
+        let lastEvent = LastActivity()
+        let idleNanos = idleTimeout.nanoseconds
+        var usage: TokenUsage?
+        var clientGone = false
+        var failureMessage: String?
+
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                var upstream = start.rest
+                do throws(UpstreamFailure) {
+                    while let event = try await upstream.next() {
+                        lastEvent.touch()
+                        guard await pipe.send(event) else { return }
+                    }
+                    pipe.finish()
+                } catch {
+                    pipe.finish(throwing: error)
+                }
+            }
+            group.addTask {
+                // Idle watchdog: sleeps until the current gap would exceed the limit.
+                while !Task.isCancelled {
+                    let quietFor = Self.nowNanos() - lastEvent.nanos
+                    if quietFor >= idleNanos {
+                        pipe.finish(throwing: Stalled())
+                        return
+                    }
+                    try? await Task.sleep(for: .nanoseconds(idleNanos - quietFor))
+                }
+            }
+
+            var next: ChatStreamEvent? = start.first
+            while let event = next {
+                switch event {
+                case .chunk(let payload):
+                    clientGone = !(await write(payload, to: &writer))
+                case .usage(let counts, let payload):
+                    usage = counts
+                    if includeUsage { clientGone = !(await write(payload, to: &writer)) }
+                }
+                if clientGone { break }
+                do {
+                    next = try await pipe.next()
+                } catch let failure as UpstreamFailure {
+                    failureMessage = "The upstream stream failed: \(failure.message)"
+                    next = nil
+                } catch is Stalled {
+                    failureMessage = "The upstream stream stalled for more than \(idleTimeout.milliseconds) ms."
+                    next = nil
+                } catch {
+                    failureMessage = "The upstream stream failed."
+                    next = nil
+                }
+            }
+            group.cancelAll()
+            pipe.finish()
+        }
+        _ = usage
+        if clientGone {
+            logger.debug("client went away mid-stream; upstream cancelled")
+            return
+        }
+        do {
+            if let failureMessage {
+                logger.warning("stream ended by upstream failure", metadata: ["reason": "\(failureMessage)"])
+                try await writer.write(ErrorResponse.streamErrorEvent(message: failureMessage, shape: shape))
+            } else {
+                try await writer.write(Self.done)
+            }
+            try await writer.finish(nil)
+        } catch {
+            logger.debug("client went away before the stream ended")
+        }
+    }
+
+    /// Writes one `data:` event; false when the client is gone.
+    private func write(_ payload: ByteBuffer, to writer: inout any ResponseBodyWriter) async -> Bool {
+        var frame = ByteBuffer()
+        frame.reserveCapacity(payload.readableBytes + 8)
+        frame.writeStaticString(Self.dataPrefix)
+        frame.writeImmutableBuffer(payload)
+        frame.writeStaticString(Self.eventSuffix)
+        do {
+            try await writer.write(frame)
+            return true
+        } catch {
+            return false
+        }
+    }
+
+    static func nowNanos() -> Int64 {
+        Int64(truncatingIfNeeded: MonotonicTime.nowNanos())
+    }
+}
+
+/// When the last upstream event arrived, shared by the reader and the idle watchdog.
+final class LastActivity: Sendable {
+    private let stamp = Atomic<Int64>(StreamRelay.nowNanos())
+
+    func touch() {
+        stamp.store(StreamRelay.nowNanos(), ordering: .relaxed)
+    }
+
+    var nanos: Int64 { stamp.load(ordering: .relaxed) }
+}

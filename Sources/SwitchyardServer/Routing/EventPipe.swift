@@ -1,0 +1,120 @@
+import Synchronization
+
+/// A bounded single-producer single-consumer hand-off between the task reading an upstream
+/// stream and the task writing to the client.
+///
+/// The producer waits when `capacity` events are buffered (a slow client slows the upstream
+/// read instead of growing memory); the consumer waits when it is empty.
+final class EventPipe<Element: Sendable>: Sendable {
+    private struct State {
+        var buffer: [Element] = []
+        var head = 0
+        var end: (any Error)?? = nil
+        var consumer: CheckedContinuation<Element?, any Error>?
+        var producer: CheckedContinuation<Void, Never>?
+
+        var count: Int { buffer.count - head }
+
+        mutating func pop() -> Element? {
+            guard head < buffer.count else { return nil }
+            let element = buffer[head]
+            head += 1
+            if head == buffer.count {
+                buffer.removeAll(keepingCapacity: true)
+                head = 0
+            }
+            return element
+        }
+    }
+
+    private let state: Mutex<State>
+    private let capacity: Int
+
+    private enum SendStep { case done, closed, wait }
+    private enum NextStep { case value(Element), end((any Error)?), wait }
+
+    init(capacity: Int = 16) {
+        self.capacity = capacity
+        var initial = State()
+        initial.buffer.reserveCapacity(capacity)
+        self.state = Mutex(initial)
+    }
+
+    /// Hands `element` to the consumer; waits while the buffer is full. Returns false once
+    /// the pipe was finished (the consumer is gone): stop producing.
+    @discardableResult
+    func send(_ element: Element) async -> Bool {
+        let step: SendStep = state.withLock { state in
+            if state.end != nil { return .closed }
+            if let consumer = state.consumer {
+                state.consumer = nil
+                consumer.resume(returning: element)
+                return .done
+            }
+            state.buffer.append(element)
+            return state.count >= capacity ? .wait : .done
+        }
+        switch step {
+        case .closed: return false
+        case .done: return true
+        case .wait:
+            await withTaskCancellationHandler {
+                await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                    let resumeNow = state.withLock { state -> Bool in
+                        if state.end != nil || state.count < capacity || Task.isCancelled { return true }
+                        state.producer = continuation
+                        return false
+                    }
+                    if resumeNow { continuation.resume() }
+                }
+            } onCancel: {
+                let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+                    defer { state.producer = nil }
+                    return state.producer
+                }
+                waiter?.resume()
+            }
+            return state.withLock { $0.end == nil }
+        }
+    }
+
+    /// Ends the pipe: the consumer gets the buffered events, then nil (or `error`).
+    func finish(throwing error: (any Error)? = nil) {
+        let (consumer, producer) = state.withLock { state -> (CheckedContinuation<Element?, any Error>?, CheckedContinuation<Void, Never>?) in
+            guard state.end == nil else { return (nil, nil) }
+            state.end = .some(error)
+            defer {
+                state.consumer = nil
+                state.producer = nil
+            }
+            return (state.count == 0 ? state.consumer : nil, state.producer)
+        }
+        producer?.resume()
+        if let consumer {
+            if let error { consumer.resume(throwing: error) } else { consumer.resume(returning: nil) }
+        }
+    }
+
+    /// The next event; nil after a clean finish; throws the finishing error.
+    func next() async throws -> Element? {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Element?, any Error>) in
+            let (step, producer) = state.withLock { state -> (NextStep, CheckedContinuation<Void, Never>?) in
+                if let element = state.pop() {
+                    let producer = state.count < capacity ? state.producer : nil
+                    if producer != nil { state.producer = nil }
+                    return (.value(element), producer)
+                }
+                if let end = state.end { return (.end(end), nil) }
+                state.consumer = continuation
+                return (.wait, nil)
+            }
+            producer?.resume()
+            switch step {
+            case .value(let element): continuation.resume(returning: element)
+            case .end(let error):
+                if let error { continuation.resume(throwing: error) } else { continuation.resume(returning: nil) }
+            case .wait: break
+            }
+        }
+    }
+}
