@@ -15,15 +15,25 @@ public enum Gateway {
         config: GatewayConfig,
         logger: Logger,
         handleSignals: Bool = true,
+        stopSignal: GatewayStopSignal? = nil,
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async throws {
         let simulated = config.providers.filter { $0.enabled && $0.simulate != nil }
         let simulators = simulated.map { provider in
             (provider.name, SimulatorServer(options: simulatorOptions(for: provider), logger: quiet(logger)))
         }
+        // Simulators run in a group of their own: they must be listening before the
+        // gateway's adapters are built, and stop after the gateway has drained.
+        let simulatorGroup = ServiceGroup(
+            configuration: .init(
+                services: simulators.map { .init(service: $0.1) },
+                gracefulShutdownSignals: [],
+                logger: quiet(logger)
+            )
+        )
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for (_, simulator) in simulators {
-                group.addTask { try await simulator.run() }
+            if !simulators.isEmpty {
+                group.addTask { try await simulatorGroup.run() }
             }
             var urls: [String: String] = [:]
             for (name, simulator) in simulators {
@@ -44,15 +54,24 @@ public enum Gateway {
             )
             groupConfiguration.maximumGracefulShutdownDuration = drainTimeout
             let serviceGroup = ServiceGroup(configuration: groupConfiguration)
+            if let stopSignal {
+                group.addTask {
+                    await stopSignal.wait()
+                    await serviceGroup.triggerGracefulShutdown()
+                }
+            }
+            var runError: (any Error)?
             do {
                 try await serviceGroup.run()
             } catch {
-                await runtime.shutdown()
-                group.cancelAll()
-                throw error
+                runError = error
             }
+            // Release the stop waiter, then let the simulators drain too.
+            stopSignal?.stop()
             await runtime.shutdown()
-            group.cancelAll()
+            await simulatorGroup.triggerGracefulShutdown()
+            try await group.waitForAll()
+            if let runError { throw runError }
         }
     }
 
@@ -78,5 +97,25 @@ public enum Gateway {
         logger.logLevel = max(logger.logLevel, .warning)
         logger[metadataKey: "component"] = "simulator"
         return logger
+    }
+}
+
+/// Asks a running gateway to shut down gracefully, as SIGTERM would (used by tests and
+/// embedders that do not want process signals).
+public final class GatewayStopSignal: Sendable {
+    private let stream: AsyncStream<Void>
+    private let continuation: AsyncStream<Void>.Continuation
+
+    public init() {
+        (stream, continuation) = AsyncStream<Void>.makeStream()
+    }
+
+    /// Starts the graceful shutdown.
+    public func stop() {
+        continuation.finish()
+    }
+
+    func wait() async {
+        for await _ in stream {}
     }
 }

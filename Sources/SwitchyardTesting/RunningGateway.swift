@@ -11,13 +11,15 @@ public final class RunningGateway: Sendable {
     /// The bound port on 127.0.0.1.
     public let port: Int
     private let task: Task<Void, any Error>
+    private let stopSignal: GatewayStopSignal
 
     /// `http://127.0.0.1:PORT`
     public var baseURL: String { "http://127.0.0.1:\(port)" }
 
-    private init(port: Int, task: Task<Void, any Error>) {
+    private init(port: Int, task: Task<Void, any Error>, stopSignal: GatewayStopSignal) {
         self.port = port
         self.task = task
+        self.stopSignal = stopSignal
     }
 
     /// Starts a gateway for `config` (its host/port are replaced by 127.0.0.1:0).
@@ -28,9 +30,10 @@ public final class RunningGateway: Sendable {
         var logger = Logger(label: "switchyard.test")
         logger.logLevel = logLevel
         let (ports, continuation) = AsyncStream<Int>.makeStream()
+        let stopSignal = GatewayStopSignal()
         let task = Task {
             defer { continuation.finish() }
-            try await Gateway.run(config: config, logger: logger, handleSignals: false) { port in
+            try await Gateway.run(config: config, logger: logger, handleSignals: false, stopSignal: stopSignal) { port in
                 continuation.yield(port)
             }
         }
@@ -40,12 +43,12 @@ public final class RunningGateway: Sendable {
             try await task.value
             throw GatewayStartError()
         }
-        return RunningGateway(port: port, task: task)
+        return RunningGateway(port: port, task: task, stopSignal: stopSignal)
     }
 
-    /// Stops the gateway and waits until it has shut down.
+    /// Shuts the gateway down gracefully (as SIGTERM would) and waits until it has.
     public func stop() async {
-        task.cancel()
+        stopSignal.stop()
         _ = try? await task.value
     }
 

@@ -61,8 +61,9 @@ public enum FailoverPolicy {
         }
         let allRateLimited = failures.allSatisfy { $0.failure.kind == .rateLimited || $0.failure.kind == .quotaExhausted }
         if allRateLimited {
-            let waits = failures.compactMap(\.failure.retryAfterSeconds)
-            let retryAfter = max(1, Int((waits.min() ?? 1).rounded(.up)))
+            // Any adapter may set the value: keep only sane ones so `Int(_:)` cannot trap.
+            let waits = failures.compactMap(\.failure.retryAfterSeconds).filter { $0.isFinite && $0 >= 0 }
+            let retryAfter = max(1, Int(min(waits.min() ?? 1, 86_400).rounded(.up)))
             return GatewayError(
                 .rateLimited,
                 message: "Every eligible deployment for '\(plan.name)' is rate limited: \(describe(failures)).",

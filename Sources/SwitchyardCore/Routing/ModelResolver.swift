@@ -14,10 +14,12 @@ public struct ModelResolver: Sendable {
         var plans: [String: RoutePlan] = [:]
         var names: [String] = []
 
+        /// Enabled deployments, each once (a model may list one twice).
         func usable(_ deployments: [DeploymentConfig], weight: Double) -> [Deployment] {
-            deployments.filter { enabled.contains($0.provider) }.map {
+            var seen = Set<String>()
+            return deployments.filter { enabled.contains($0.provider) }.map {
                 Deployment(provider: $0.provider, model: $0.model, weight: weight)
-            }
+            }.filter { seen.insert($0.id).inserted }
         }
         let modelsByName = Dictionary(config.models.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
 
@@ -28,7 +30,7 @@ public struct ModelResolver: Sendable {
         }
         for route in config.routes {
             var deployments: [Deployment] = []
-            var seen = Set<String>()
+            var position: [String: Int] = [:]
             for (index, target) in route.targets.enumerated() {
                 let weight = index < route.weights.count ? route.weights[index] : 1
                 let expanded: [Deployment]
@@ -43,8 +45,17 @@ public struct ModelResolver: Sendable {
                 } else {
                     expanded = []
                 }
-                for deployment in expanded where seen.insert(deployment.id).inserted {
-                    deployments.append(deployment)
+                for deployment in expanded {
+                    if let at = position[deployment.id] {
+                        // Listed under two targets: one candidate carrying both shares,
+                        // so the weighted split still matches the configured weights.
+                        let first = deployments[at]
+                        deployments[at] = Deployment(
+                            provider: first.provider, model: first.model, weight: first.weight + deployment.weight)
+                    } else {
+                        position[deployment.id] = deployments.count
+                        deployments.append(deployment)
+                    }
                 }
             }
             plans[route.name] = RoutePlan(

@@ -12,7 +12,9 @@ public enum JSONTopLevelScanner {
     }
 
     /// Scans `bytes` (a JSON object) and returns the members whose keys are in `keys`.
-    /// Keys are compared as raw (unescaped-free) UTF-8; escaped keys never match.
+    /// Keys are compared after JSON unescaping (`"mod\u0065l"` is `model`, as every JSON
+    /// parser upstream reads it). Nil when a wanted key appears twice: parsers disagree on
+    /// which copy wins, so an edit of one copy could be ignored.
     public static func scan<Bytes: RandomAccessCollection>(
         _ bytes: Bytes,
         keys: [String]
@@ -24,7 +26,11 @@ public enum JSONTopLevelScanner {
         guard i < end, bytes[i] == UInt8(ascii: "{") else { return nil }
         i += 1
         skipWhitespace(bytes, &i)
-        if i < end, bytes[i] == UInt8(ascii: "}") { return found }
+        if i < end, bytes[i] == UInt8(ascii: "}") {
+            i += 1
+            skipWhitespace(bytes, &i)
+            return i == end ? found : nil
+        }
         while i < end {
             skipWhitespace(bytes, &i)
             let memberStart = i
@@ -39,8 +45,19 @@ public enum JSONTopLevelScanner {
             let valueStart = i
             guard skipValue(bytes, &i) else { return nil }
             let valueEnd = i
-            for key in keys where bytes[keyRange].elementsEqual(key.utf8) {
-                found[key] = Member(member: memberStart..<valueEnd, value: valueStart..<valueEnd)
+            if !keys.isEmpty {
+                let key = bytes[keyRange]
+                let matched: String?
+                if key.contains(UInt8(ascii: "\\")) {
+                    guard let unescaped = unescape(key) else { return nil }
+                    matched = keys.first { $0 == unescaped }
+                } else {
+                    matched = keys.first { key.elementsEqual($0.utf8) }
+                }
+                if let matched {
+                    guard found[matched] == nil else { return nil }
+                    found[matched] = Member(member: memberStart..<valueEnd, value: valueStart..<valueEnd)
+                }
             }
             skipWhitespace(bytes, &i)
             guard i < end else { return nil }
@@ -48,9 +65,73 @@ public enum JSONTopLevelScanner {
                 i += 1
                 continue
             }
-            return bytes[i] == UInt8(ascii: "}") ? found : nil
+            guard bytes[i] == UInt8(ascii: "}") else { return nil }
+            i += 1
+            // Nothing but whitespace may follow the object.
+            skipWhitespace(bytes, &i)
+            return i == end ? found : nil
         }
         return nil
+    }
+
+    /// The text of a JSON string's contents (between the quotes), escapes resolved; nil
+    /// when an escape is invalid.
+    static func unescape<Bytes: Collection>(_ bytes: Bytes) -> String? where Bytes.Element == UInt8 {
+        var scalars = String.UnicodeScalarView()
+        var raw: [UInt8] = []
+        var iterator = bytes.makeIterator()
+        func hex4() -> UInt32? {
+            var value: UInt32 = 0
+            for _ in 0..<4 {
+                guard let byte = iterator.next(), let digit = hexValue(byte) else { return nil }
+                value = value << 4 | digit
+            }
+            return value
+        }
+        func flushRaw() {
+            scalars.append(contentsOf: String(decoding: raw, as: UTF8.self).unicodeScalars)
+            raw.removeAll(keepingCapacity: true)
+        }
+        while let byte = iterator.next() {
+            guard byte == UInt8(ascii: "\\") else {
+                raw.append(byte)
+                continue
+            }
+            guard let escaped = iterator.next() else { return nil }
+            switch escaped {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): raw.append(escaped)
+            case UInt8(ascii: "b"): raw.append(0x08)
+            case UInt8(ascii: "f"): raw.append(0x0C)
+            case UInt8(ascii: "n"): raw.append(0x0A)
+            case UInt8(ascii: "r"): raw.append(0x0D)
+            case UInt8(ascii: "t"): raw.append(0x09)
+            case UInt8(ascii: "u"):
+                guard var value = hex4() else { return nil }
+                if (0xD800..<0xDC00).contains(value) {
+                    // A high surrogate must be followed by `\uDC00`...`\uDFFF`.
+                    guard iterator.next() == UInt8(ascii: "\\"), iterator.next() == UInt8(ascii: "u"),
+                        let low = hex4(), (0xDC00..<0xE000).contains(low)
+                    else { return nil }
+                    value = 0x10000 + ((value - 0xD800) << 10) + (low - 0xDC00)
+                }
+                guard let scalar = Unicode.Scalar(value) else { return nil }
+                flushRaw()
+                scalars.append(scalar)
+            default:
+                return nil
+            }
+        }
+        flushRaw()
+        return String(scalars)
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt32? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt32(byte - UInt8(ascii: "0"))
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): UInt32(byte - UInt8(ascii: "a") + 10)
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): UInt32(byte - UInt8(ascii: "A") + 10)
+        default: nil
+        }
     }
 
     static func skipWhitespace<Bytes: RandomAccessCollection>(_ bytes: Bytes, _ i: inout Int)

@@ -10,7 +10,10 @@ public enum OpenAIErrorClassifier {
     static let contextLengthPhrases = [
         "maximum context length", "prompt is too long", "exceeds the maximum number of tokens",
         "input is too long", "too many input tokens", "context_length_exceeded", "context length",
+        "input length and `max_tokens` exceed",
     ]
+    /// 429 codes/types that mean billing, not a transient limit (OpenAI, Moonshot).
+    static let quotaCodes: Set<String> = ["insufficient_quota", "exceeded_current_quota_error"]
 
     /// The failure for a non-2xx answer.
     public static func classify(status: Int, headers: HTTPHeaders, body: ByteBuffer) -> UpstreamFailure {
@@ -25,7 +28,8 @@ public enum OpenAIErrorClassifier {
         let kind: UpstreamFailure.Kind
         switch status {
         case 429:
-            kind = (code == "insufficient_quota" || type == "insufficient_quota") ? .quotaExhausted : .rateLimited
+            let isQuota = code.map(quotaCodes.contains) == true || type.map(quotaCodes.contains) == true
+            kind = isQuota ? .quotaExhausted : .rateLimited
         case 402:
             kind = .quotaExhausted
         case 400, 422:
@@ -61,22 +65,46 @@ public enum OpenAIErrorClassifier {
         )
     }
 
+    /// Longest cool-down an upstream may ask for; larger values are clamped to it.
+    static let maxRetryAfterSeconds: Double = 86_400
+
     /// `retry-after-ms`, then `retry-after` (seconds; an HTTP date is treated as unknown).
+    /// Only finite, non-negative numbers count (`inf`, `nan` are not a cool-down), clamped
+    /// to a day so later integer conversions cannot overflow.
     public static func retryAfterSeconds(_ headers: HTTPHeaders) -> Double? {
-        if let ms = headers.first(name: "retry-after-ms").flatMap(Double.init), ms >= 0 {
-            return ms / 1000
+        func number(_ name: String) -> Double? {
+            guard let text = headers.first(name: name), let value = Double(text.trimmingCharacters(in: .whitespaces)),
+                value.isFinite, value >= 0
+            else { return nil }
+            return value
         }
-        if let seconds = headers.first(name: "retry-after").flatMap(Double.init), seconds >= 0 {
-            return seconds
+        if let ms = number("retry-after-ms") {
+            return min(ms / 1000, maxRetryAfterSeconds)
+        }
+        if let seconds = number("retry-after") {
+            return min(seconds, maxRetryAfterSeconds)
         }
         return nil
     }
 
+    /// Key prefixes of the providers we talk to (OpenAI/Anthropic `sk-`, Groq `gsk_`, xAI,
+    /// Google `AIza`, Perplexity, Hugging Face, Replicate).
+    static let secretPrefixes = ["sk-", "sk_", "gsk_", "xai-", "aiza", "pplx-", "hf_", "r8_"]
+    /// Query parameters and header fragments that carry credentials inside URLs.
+    static let secretMarkers = ["key=", "token=", "signature=", "sig=", "secret="]
+
     /// Bounds an upstream message and strips anything that looks like a key.
     static func sanitize(_ message: String) -> String {
-        let words = message.split(separator: " ", omittingEmptySubsequences: false).map { word -> Substring in
+        var redactNext = false
+        let words = message.split(omittingEmptySubsequences: false, whereSeparator: \.isWhitespace).map {
+            word -> Substring in
             let lowered = word.lowercased()
-            if lowered.hasPrefix("sk-") || lowered.hasPrefix("key=") || lowered.hasPrefix("aiza") {
+            // Quotes and brackets around a key do not hide it.
+            let bare = lowered.drop { !$0.isLetter && !$0.isNumber }
+            defer { redactNext = bare.hasPrefix("bearer") && bare.count <= 7 }
+            if redactNext || secretPrefixes.contains(where: bare.hasPrefix)
+                || secretMarkers.contains(where: lowered.contains)
+            {
                 return "[redacted]"
             }
             return word

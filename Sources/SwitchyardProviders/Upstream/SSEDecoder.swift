@@ -65,7 +65,9 @@ public struct SSEDecoder: Sendable {
             }
             let view = input.readableBytesView
             guard let end = view.firstIndex(where: { $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }) else {
-                if input.readableBytes + data.readableBytes > maxEventBytes { throw .eventTooLarge }
+                // The partial line still holds its field name (`data: `); the exact check
+                // runs when the line ends, so the same event passes in any split.
+                if input.readableBytes + data.readableBytes > maxEventBytes + 8 { throw .eventTooLarge }
                 pending = input
                 return
             }

@@ -1,0 +1,78 @@
+import Foundation
+import SwitchyardCore
+import SwitchyardSimulator
+import SwitchyardTesting
+import Testing
+
+/// The official Python SDKs, unchanged but for base_url/api_key, against a live gateway
+/// (Tests/clients). Runs when python3 has the SDKs; CI sets
+/// SWITCHYARD_REQUIRE_PYTHON_CLIENTS=1 so a missing SDK fails instead of skipping.
+@Suite("Python SDK drop-in clients")
+struct PythonClientTests {
+    static let required = ProcessInfo.processInfo.environment["SWITCHYARD_REQUIRE_PYTHON_CLIENTS"] == "1"
+    static let available = PythonRunner.canImport("openai") && PythonRunner.canImport("pytest")
+
+    @Test(.enabled(if: required || available, "python3 with openai and pytest not installed"))
+    func openAISDK() async throws {
+        #expect(Self.available, "python3 -m pip install -r Tests/clients/requirements.txt")
+        var failing = SimulatorOptions(protocol: .openai)
+        failing.errorRate = 1
+        failing.errorStatus = 500
+        try await Harness.withGateway(simulators: ["sim-a": SimulatorOptions(protocol: .openai), "sim-bad": failing], { sims in
+            guard let a = sims["sim-a"], let bad = sims["sim-bad"] else { return ([], [], []) }
+            return (
+                [TestConfigs.provider("sim-a", simulator: a), TestConfigs.provider("sim-bad", simulator: bad)],
+                [
+                    TestConfigs.model("gpt-4o-mini", on: ["sim-a"]),
+                    TestConfigs.model("broken-model", on: ["sim-bad"]),
+                    TestConfigs.model("text-embedding-3-small", on: ["sim-a"], upstream: "text-embedding-3-small"),
+                ],
+                [RouteConfig(name: "failover-route", strategy: .priority, targets: ["broken-model", "gpt-4o-mini"])]
+            )
+        }) { gateway, _ in
+            let result = try await PythonRunner.pytest(
+                "Tests/clients/test_openai_sdk.py",
+                environment: ["SWITCHYARD_BASE_URL": gateway.baseURL + "/v1", "SWITCHYARD_API_KEY": Harness.clientKey]
+            )
+            #expect(result.status == 0, "pytest output:\n\(result.output)")
+        }
+    }
+}
+
+/// Runs python3 from the package root.
+enum PythonRunner {
+    /// The package root, found from this file's path.
+    static let packageRoot: URL = {
+        var url = URL(fileURLWithPath: #filePath)
+        while url.path != "/" {
+            url.deleteLastPathComponent()
+            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url }
+        }
+        return URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+    }()
+
+    static func canImport(_ module: String) -> Bool {
+        (try? runSync(["python3", "-c", "import \(module)"]).status) == 0
+    }
+
+    static func pytest(_ path: String, environment: [String: String]) async throws -> (status: Int32, output: String) {
+        try await Task.detached {
+            try runSync(["python3", "-m", "pytest", "-q", "-p", "no:cacheprovider", path], environment: environment)
+        }.value
+    }
+
+    static func runSync(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        process.currentDirectoryURL = packageRoot
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+}
