@@ -48,7 +48,7 @@ public enum Gateway {
                 onListening: onListening
             )
             var groupConfiguration = ServiceGroupConfiguration(
-                services: [.init(service: app)],
+                services: [.init(service: app)] + runtime.makeProbers().map { .init(service: $0) },
                 gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
                 logger: logger
             )

@@ -29,7 +29,7 @@ public enum GatewayApplication {
     }
 
     static func buildRouter(runtime: GatewayRuntime) -> Router<BasicRequestContext> {
-        let executor = RequestExecutor(runtime: runtime, scheduler: RouteScheduler())
+        let executor = RequestExecutor(runtime: runtime, planner: runtime.planner, observer: ExecutionObserver())
         let chat = ChatCompletionsHandler(runtime: runtime, executor: executor)
         let embeddings = EmbeddingsHandler(runtime: runtime, executor: executor)
         let models = ModelsHandler(runtime: runtime)

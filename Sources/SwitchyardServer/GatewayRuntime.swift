@@ -12,6 +12,10 @@ public final class GatewayRuntime: Sendable {
     let logger: Logger
     /// Keys clients may present, as bytes for constant-time comparison.
     let clientKeys: [[UInt8]]
+    /// Live health of every deployment.
+    let registry: HealthRegistry
+    /// The routing core's pickers over that health.
+    let planner: RoutePlanner
 
     /// Builds adapters for every enabled provider. `simulatorURLs` gives the base URL of
     /// each embedded simulator (`simulate:` providers), started before this.
@@ -20,6 +24,8 @@ public final class GatewayRuntime: Sendable {
         self.resolver = ModelResolver(config: config)
         self.logger = logger
         self.clientKeys = config.server.apiKeys.map { Array($0.value.utf8) }
+        self.registry = HealthRegistry(config: config)
+        self.planner = RoutePlanner(registry: registry)
         var adapters: [String: any ProviderAdapter] = [:]
         var clients: [UpstreamHTTPClient] = []
         for provider in config.providers where provider.enabled {
@@ -50,6 +56,25 @@ public final class GatewayRuntime: Sendable {
         }
         self.adapters = adapters
         self.clients = clients
+    }
+
+    /// One prober per enabled provider whose `probe:` is on and that has a model to probe.
+    func makeProbers() -> [ProviderProber] {
+        config.providers.compactMap { provider in
+            guard provider.enabled, let probe = provider.probe, let adapter = adapters[provider.name],
+                let model = ProviderProber.probeModel(for: provider, config: config)
+            else { return nil }
+            var probeLogger = logger
+            probeLogger[metadataKey: "component"] = "prober"
+            return ProviderProber(
+                provider: provider,
+                adapter: adapter,
+                registry: registry,
+                model: model,
+                interval: .milliseconds(probe.intervalMs),
+                logger: probeLogger
+            )
+        }
     }
 
     /// Closes every upstream connection pool.

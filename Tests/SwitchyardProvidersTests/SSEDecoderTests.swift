@@ -156,11 +156,14 @@ struct SSEDecoderTests {
 
     @Test func finishReturnsATrailingEventWithoutBlankLine() throws {
         var decoder = SSEDecoder()
-        #expect(try decoder.feed(ByteBuffer(string: "event: message_stop\ndata: {\"type\":\"message_stop\"}")).isEmpty)
-        let last = try #require(decoder.finish())
+        let events = try decoder.feed(ByteBuffer(string: "event: message_stop\ndata: {\"type\":\"message_stop\"}"))
+        #expect(events.isEmpty)
+        let finished = decoder.finish()
+        let last = try #require(finished)
         #expect(last.name == "message_stop")
         #expect(String(buffer: last.data) == #"{"type":"message_stop"}"#)
-        #expect(decoder.finish() == nil)
+        let again = decoder.finish()
+        #expect(again == nil)
     }
 
     @Test func finishAfterTerminatedLineWithoutBlankLine() throws {
@@ -169,8 +172,10 @@ struct SSEDecoderTests {
 
     @Test func finishWithNothingPendingReturnsNil() throws {
         var decoder = SSEDecoder()
-        #expect(try decoder.feed(ByteBuffer(string: "data: a\n\n: comment")).count == 1)
-        #expect(decoder.finish() == nil)
+        let events = try decoder.feed(ByteBuffer(string: "data: a\n\n: comment"))
+        #expect(events.count == 1)
+        let last = decoder.finish()
+        #expect(last == nil)
     }
 
     @Test func oversizedEventIsRejectedWhole() throws {

@@ -17,6 +17,8 @@ public struct ProviderConfig: Sendable, Equatable {
     public var simulate: SimulateConfig?
     /// False when the key resolved to empty: the provider is skipped with one warning.
     public var enabled: Bool
+    /// Protocol-specific account settings (Azure, Bedrock, Vertex).
+    public var options: ProviderOptions
 
     public init(
         name: String,
@@ -28,7 +30,8 @@ public struct ProviderConfig: Sendable, Equatable {
         maxConnections: Int = 128,
         probe: ProbeConfig? = ProbeConfig(),
         simulate: SimulateConfig? = nil,
-        enabled: Bool = true
+        enabled: Bool = true,
+        options: ProviderOptions = ProviderOptions()
     ) {
         self.name = name
         self.protocolName = protocolName
@@ -40,6 +43,51 @@ public struct ProviderConfig: Sendable, Equatable {
         self.probe = probe
         self.simulate = simulate
         self.enabled = enabled
+        self.options = options
+    }
+}
+
+/// Settings only some protocols use: Azure's `api_version`, Bedrock's region and AWS
+/// credentials (SigV4), Vertex's project, location and service-account file.
+public struct ProviderOptions: Sendable, Equatable {
+    /// AWS region (`bedrock`), e.g. `us-east-1`.
+    public var region: String?
+    /// Azure OpenAI `api-version` query parameter.
+    public var apiVersion: String?
+    public var awsAccessKeyID: Secret?
+    public var awsSecretAccessKey: Secret?
+    public var awsSessionToken: Secret?
+    /// Google Cloud project (`vertex`).
+    public var project: String?
+    /// Google Cloud location (`vertex`), e.g. `us-central1` or `global`.
+    public var location: String?
+    /// Path of a service-account JSON key file (`vertex`).
+    public var credentialsFile: String?
+
+    public init(
+        region: String? = nil,
+        apiVersion: String? = nil,
+        awsAccessKeyID: Secret? = nil,
+        awsSecretAccessKey: Secret? = nil,
+        awsSessionToken: Secret? = nil,
+        project: String? = nil,
+        location: String? = nil,
+        credentialsFile: String? = nil
+    ) {
+        self.region = region
+        self.apiVersion = apiVersion
+        self.awsAccessKeyID = awsAccessKeyID
+        self.awsSecretAccessKey = awsSecretAccessKey
+        self.awsSessionToken = awsSessionToken
+        self.project = project
+        self.location = location
+        self.credentialsFile = credentialsFile
+    }
+
+    /// Whether credentials other than `api_key` are configured (AWS keys, a service account).
+    public var hasAlternativeCredentials: Bool {
+        (awsAccessKeyID.map { !$0.isEmpty } ?? false && awsSecretAccessKey.map { !$0.isEmpty } ?? false)
+            || !(credentialsFile ?? "").isEmpty
     }
 }
 

@@ -4,6 +4,8 @@ import Yams
 extension ConfigLoader {
     static let providerKeys = [
         "protocol", "base_url", "api_key", "timeout_ms", "connect_timeout_ms", "max_connections", "probe", "simulate",
+        "region", "api_version", "aws_access_key_id", "aws_secret_access_key", "aws_session_token", "project",
+        "location", "credentials_file",
     ]
     static let probeKeys = ["interval_ms", "model"]
     static let simulateKeys = [
@@ -56,12 +58,13 @@ extension ConfigLoader {
             return provider
         }
 
-        if let baseURL = readBaseURL(section, wireProtocol: wireProtocol) {
+        provider.options = readOptions(section)
+        if let baseURL = readBaseURL(section, wireProtocol: wireProtocol, options: provider.options) {
             provider.baseURL = baseURL
         }
         let key = section.node("api_key").flatMap { section.reader.interpolated($0, at: section.path("api_key")) }
         provider.apiKey = Secret(key?.value ?? "")
-        if provider.apiKey.isEmpty, wireProtocol?.requiresAPIKey ?? false {
+        if provider.apiKey.isEmpty, wireProtocol?.requiresAPIKey ?? false, !provider.options.hasAlternativeCredentials {
             provider.enabled = false
             let reason: String
             switch key?.variables {
@@ -90,12 +93,45 @@ extension ConfigLoader {
     }
 
     /// The configured base URL (an empty value counts as absent), else the protocol's default.
-    private static func readBaseURL(_ section: ConfigMappingReader, wireProtocol: ProviderProtocol?) -> String? {
+    /// The protocol-specific settings; secrets among them become `Secret`s.
+    private static func readOptions(_ section: ConfigMappingReader) -> ProviderOptions {
+        func secret(_ key: String) -> Secret? {
+            section.node(key).flatMap { section.reader.interpolated($0, at: section.path(key)) }.map { Secret($0.value) }
+        }
+        func text(_ key: String) -> String? {
+            section.string(key).flatMap { $0.isEmpty ? nil : $0 }
+        }
+        return ProviderOptions(
+            region: text("region"),
+            apiVersion: text("api_version"),
+            awsAccessKeyID: secret("aws_access_key_id"),
+            awsSecretAccessKey: secret("aws_secret_access_key"),
+            awsSessionToken: secret("aws_session_token"),
+            project: text("project"),
+            location: text("location"),
+            credentialsFile: text("credentials_file")
+        )
+    }
+
+    /// The base URL a protocol derives from account settings when it has no fixed one.
+    private static func derivedBaseURL(_ wireProtocol: ProviderProtocol, options: ProviderOptions) -> String? {
+        switch wireProtocol {
+        case .bedrock:
+            return options.region.map { "https://bedrock-runtime.\($0).amazonaws.com" }
+        case .vertex:
+            guard let location = options.location else { return nil }
+            return location == "global" ? "https://aiplatform.googleapis.com" : "https://\(location)-aiplatform.googleapis.com"
+        default:
+            return nil
+        }
+    }
+
+    private static func readBaseURL(_ section: ConfigMappingReader, wireProtocol: ProviderProtocol?, options: ProviderOptions) -> String? {
         var url = section.string("base_url") ?? ""
         while url.hasSuffix("/") { url.removeLast() }
         if url.isEmpty {
             guard let wireProtocol else { return nil }  // the protocol problem is reported already
-            guard let fallback = wireProtocol.defaultBaseURL else {
+            guard let fallback = wireProtocol.defaultBaseURL ?? derivedBaseURL(wireProtocol, options: options) else {
                 section.requireMissing("base_url", " for protocol \(wireProtocol.rawValue)")
                 return nil
             }

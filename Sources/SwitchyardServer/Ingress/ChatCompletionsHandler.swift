@@ -67,6 +67,7 @@ struct ChatCompletionsHandler: Sendable {
         headers[.cacheControl] = "no-cache"
         let relay = StreamRelay(
             start: served.value,
+            ticket: served.ticket,
             includeUsage: summary.includeUsage,
             idleTimeout: .milliseconds(plan.streamIdleTimeoutMs),
             shape: .openAI,

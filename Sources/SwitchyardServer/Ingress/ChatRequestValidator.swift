@@ -45,16 +45,37 @@ enum ChatRequestValidator {
             let include_usage: Bool?
         }
 
+        /// An integer field. JSONDecoder reports `1.5` for an `Int` as unparseable JSON with
+        /// no coding path; this names the field instead.
+        struct Integer: Decodable {
+            let value: Int
+
+            init(from decoder: any Decoder) throws {
+                let container = try decoder.singleValueContainer()
+                if let int = try? container.decode(Int.self) {
+                    value = int
+                    return
+                }
+                let number = try container.decode(Double.self)
+                guard let int = Int(exactly: number) else {
+                    throw DecodingError.typeMismatch(
+                        Int.self, .init(codingPath: decoder.codingPath, debugDescription: "expected an integer")
+                    )
+                }
+                value = int
+            }
+        }
+
         let model: String
         let messages: [Message]
         let stream: Bool?
         let stream_options: StreamOptions?
-        let max_tokens: Int?
-        let max_completion_tokens: Int?
+        let max_tokens: Integer?
+        let max_completion_tokens: Integer?
         let temperature: Double?
         let top_p: Double?
-        let n: Int?
-        let seed: Int?
+        let n: Integer?
+        let seed: Integer?
         let presence_penalty: Double?
         let frequency_penalty: Double?
     }
@@ -83,7 +104,7 @@ enum ChatRequestValidator {
                 param: "messages[\(index)].role"
             )
         }
-        if let n = envelope.n, n < 1 {
+        if let n = envelope.n?.value, n < 1 {
             throw GatewayError.invalidRequest("'n' must be at least 1.", param: "n")
         }
         let stream = envelope.stream ?? false
@@ -91,7 +112,7 @@ enum ChatRequestValidator {
             model: envelope.model,
             stream: stream,
             includeUsage: stream && (envelope.stream_options?.include_usage ?? false),
-            maxTokens: envelope.max_completion_tokens ?? envelope.max_tokens
+            maxTokens: (envelope.max_completion_tokens ?? envelope.max_tokens)?.value
         )
     }
 }
@@ -104,6 +125,10 @@ enum RequestDecodingError {
             let path = render(context.codingPath + [key])
             return .invalidRequest("Missing required parameter: '\(path)'.", param: path)
         case .typeMismatch(_, let context), .valueNotFound(_, let context):
+            // `[]`, `null` or `42` as the whole body: there is no field to name.
+            if context.codingPath.isEmpty {
+                return .invalidRequest("The request body must be a JSON object.")
+            }
             let path = render(context.codingPath)
             return .invalidRequest("Invalid type for '\(path)': \(context.debugDescription)", param: path)
         case .dataCorrupted(let context):

@@ -13,6 +13,8 @@ import SwitchyardProviders
 /// relay and cancels the upstream request.
 struct StreamRelay: Sendable {
     let start: StreamStart
+    /// The winning attempt, settled when the stream ends.
+    let ticket: AttemptTicket
     let includeUsage: Bool
     let idleTimeout: Duration
     let shape: ErrorResponse.Shape
@@ -32,6 +34,7 @@ struct StreamRelay: Sendable {
         var usage: TokenUsage?
         var clientGone = false
         var failureMessage: String?
+        var upstreamFailure: UpstreamFailure?
 
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
@@ -72,9 +75,11 @@ struct StreamRelay: Sendable {
                     next = try await pipe.next()
                 } catch let failure as UpstreamFailure {
                     failureMessage = "The upstream stream failed: \(failure.message)"
+                    upstreamFailure = failure
                     next = nil
                 } catch is Stalled {
                     failureMessage = "The upstream stream stalled for more than \(idleTimeout.milliseconds) ms."
+                    upstreamFailure = UpstreamFailure(kind: .timeout, message: "stream stalled")
                     next = nil
                 } catch {
                     failureMessage = "The upstream stream failed."
@@ -85,6 +90,15 @@ struct StreamRelay: Sendable {
             pipe.finish()
         }
         _ = usage
+        if clientGone {
+            ticket.cancel()
+        } else if let upstreamFailure {
+            ticket.fail(upstreamFailure)
+        } else if failureMessage != nil {
+            ticket.fail(UpstreamFailure(kind: .serverError, message: "stream failed"))
+        } else {
+            ticket.succeed()
+        }
         if clientGone {
             logger.debug("client went away mid-stream; upstream cancelled")
             return

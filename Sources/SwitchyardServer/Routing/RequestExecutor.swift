@@ -10,22 +10,29 @@ struct Served<Value: Sendable>: Sendable {
     let attempts: Int
     /// Time spent waiting on upstreams across all attempts.
     let upstreamDuration: Duration
+    /// The winning attempt. Finished already for whole answers; a stream's relay finishes it.
+    let ticket: AttemptTicket
 }
 
-/// Runs one client request over a route plan: picks deployments, tries them with failover
-/// per `FailoverPolicy`, all inside the request's SLA. The I/O of one attempt is the
-/// `operation` closure; this type only decides what to try and when to stop.
+/// Runs one client request over a route plan: picks deployments with the routing core,
+/// tries them with failover per `FailoverPolicy` (and hedging when the route asks), all
+/// inside the request's SLA. The I/O of one attempt is the `operation` closure; this type
+/// decides what to try, when, and when to stop.
 struct RequestExecutor: Sendable {
     let runtime: GatewayRuntime
-    let scheduler: RouteScheduler
+    let planner: RoutePlanner
+    let observer: ExecutionObserver
 
-    /// Executes `operation` against deployments of `plan` until one succeeds, the policy
-    /// stops, or `deadline` passes (then 504 at the deadline, not later).
+    typealias Operation<Value> = @Sendable (any ProviderAdapter, Deployment, NIODeadline) async throws(UpstreamFailure) -> Value
+
+    /// Executes `operation` until a deployment succeeds, the policy stops, or `deadline`
+    /// passes (then 504 at the deadline, not later). With `stream`, the winning ticket is
+    /// left open for the relay to finish.
     func execute<Value: Sendable>(
         plan: RoutePlan,
         deadline: ContinuousClock.Instant,
         stream: Bool,
-        operation: @escaping @Sendable (any ProviderAdapter, Deployment, NIODeadline) async throws(UpstreamFailure) -> Value
+        operation: @escaping Operation<Value>
     ) async throws(GatewayError) -> Served<Value> {
         let result: Result<Served<Value>, GatewayError> = await withTaskGroup(of: Result<Served<Value>, GatewayError>?.self) { group in
             group.addTask {
@@ -48,61 +55,83 @@ struct RequestExecutor: Sendable {
                 }
             }
             group.cancelAll()
+            // A stream that won just as the deadline fired is dropped here; its ticket cancels itself.
             return outcome
         }
         return try result.get()
+    }
+
+    /// The outcome of one attempt (or a primary and its hedge).
+    enum Round<Value: Sendable>: Sendable {
+        case served(Value, AttemptTicket)
+        case failed([FailoverPolicy.FailedAttempt])
     }
 
     private func attemptLoop<Value: Sendable>(
         plan: RoutePlan,
         deadline: ContinuousClock.Instant,
         stream: Bool,
-        operation: @Sendable (any ProviderAdapter, Deployment, NIODeadline) async throws(UpstreamFailure) -> Value
+        operation: @escaping Operation<Value>
     ) async throws(GatewayError) -> Served<Value> {
         let clock = ContinuousClock()
+        let picker = planner.picker(for: plan)
+        let routeDeadline = Deadline(start: MonotonicTime.nowNanos(), sla: UInt64(max(0, clock.now.duration(to: deadline).nanoseconds)))
         var failures: [FailoverPolicy.FailedAttempt] = []
-        var tried: Set<Deployment> = []
+        var excluded = CandidateMask.none
         var upstream = Duration.zero
+        var retriedSame = false
+
         while true {
-            var candidate = scheduler.next(plan: plan, excluding: tried, deadline: deadline, stream: stream)
-            if candidate == nil, let last = failures.last, failures.count < plan.maxAttempts,
-                Self.worthRetryingSameDeployment(last.failure)
-            {
-                // Every deployment was tried once: try again after a short jittered backoff.
-                let backoff = Duration.milliseconds(25 * failures.count + Int.random(in: 0...25))
-                guard clock.now + backoff < deadline else { break }
-                try? await Task.sleep(for: backoff)
-                tried.removeAll()
-                candidate = scheduler.next(plan: plan, excluding: tried, deadline: deadline, stream: stream)
+            guard let primary = nextTicket(plan: plan, picker: picker, deadline: routeDeadline, stream: stream, excluded: &excluded) else {
+                // Every deployment was tried: one more round after a jittered backoff when
+                // the last failure was transient and attempts remain.
+                if !retriedSame, let last = failures.last, failures.count < plan.maxAttempts,
+                    Self.worthRetryingSameDeployment(last.failure)
+                {
+                    retriedSame = true
+                    let backoff = Duration.milliseconds(25 * failures.count + Int.random(in: 0...25))
+                    guard clock.now + backoff < deadline else { break }
+                    try? await Task.sleep(for: backoff)
+                    excluded = .none
+                    continue
+                }
+                break
             }
-            guard let deployment = candidate else { break }
             if Task.isCancelled || clock.now >= deadline {
+                primary.ticket.cancel()
                 throw FailoverPolicy.finalError(failures, plan: plan, deadlineExpired: true)
             }
-            tried.insert(deployment)
-            guard let adapter = runtime.adapters[deployment.provider] else { continue }
-            let remaining = clock.now.duration(to: deadline)
-            let nioDeadline = NIODeadline.now() + .nanoseconds(Int64(remaining.nanoseconds))
             let started = clock.now
-            do {
-                let value = try await operation(adapter, deployment, nioDeadline)
-                upstream += clock.now - started
-                scheduler.recordSuccess(deployment, latency: clock.now - started, stream: stream)
-                return Served(value: value, deployment: deployment, attempts: failures.count + 1, upstreamDuration: upstream)
-            } catch {
-                upstream += clock.now - started
+            let round: Round<Value>
+            if let hedge = plan.hedge {
+                round = await raceWithHedge(
+                    primary: primary, hedge: hedge, plan: plan, picker: picker, deadline: deadline,
+                    routeDeadline: routeDeadline, stream: stream, excluded: &excluded, operation: operation
+                )
+            } else {
+                round = await attempt(primary, deadline: deadline, stream: stream, operation: operation)
+            }
+            upstream += clock.now - started
+            switch round {
+            case .served(let value, let ticket):
+                if let first = failures.first, first.deployment != ticket.deployment {
+                    observer.fallback(route: plan.name, from: first.deployment.provider, to: ticket.deployment.provider)
+                }
+                return Served(value: value, deployment: ticket.deployment, attempts: failures.count + 1, upstreamDuration: upstream, ticket: ticket)
+            case .failed(let failed):
+                failures.append(contentsOf: failed)
+                for failure in failed {
+                    runtime.logger.info(
+                        "attempt failed",
+                        metadata: [
+                            "route": "\(plan.name)", "provider": "\(failure.deployment.provider)",
+                            "failure": "\(failure.failure.kind.rawValue)", "status": "\(failure.failure.statusLabel)",
+                        ]
+                    )
+                }
                 if Task.isCancelled {
                     throw FailoverPolicy.finalError(failures, plan: plan, deadlineExpired: true)
                 }
-                scheduler.recordFailure(deployment, failure: error, latency: clock.now - started)
-                failures.append(.init(deployment: deployment, failure: error))
-                runtime.logger.info(
-                    "attempt failed",
-                    metadata: [
-                        "route": "\(plan.name)", "provider": "\(deployment.provider)",
-                        "failure": "\(error.kind.rawValue)", "status": "\(error.statusLabel)",
-                    ]
-                )
                 switch FailoverPolicy.afterFailure(failures, plan: plan, deadlineExpired: clock.now >= deadline) {
                 case .tryAnother: continue
                 case .stop(let gatewayError): throw gatewayError
@@ -110,6 +139,64 @@ struct RequestExecutor: Sendable {
             }
         }
         throw FailoverPolicy.finalError(failures, plan: plan, deadlineExpired: false)
+    }
+
+    /// A picked deployment whose breaker let the attempt go.
+    struct Permitted: Sendable {
+        let index: Int
+        let ticket: AttemptTicket
+    }
+
+    /// Picks the best remaining deployment whose breaker grants an attempt.
+    func nextTicket(
+        plan: RoutePlan, picker: RoutePicker, deadline: Deadline, stream: Bool, excluded: inout CandidateMask
+    ) -> Permitted? {
+        while true {
+            let now = MonotonicTime.nowNanos()
+            guard let pick = picker.pick(now: now, deadline: deadline, isStream: stream, excluded: excluded, random: Double.random(in: 0..<1)) else {
+                return nil
+            }
+            excluded.insert(pick.index)
+            let health = picker.targets[pick.index].health
+            guard health.acquirePermit(now: now).allowsAttempt else { continue }
+            guard runtime.adapters[plan.deployments[pick.index].provider] != nil else { continue }
+            return Permitted(index: pick.index, ticket: AttemptTicket(deployment: plan.deployments[pick.index], health: health, now: now))
+        }
+    }
+
+    /// Runs one attempt and settles its ticket (a stream's success stays open).
+    func attempt<Value: Sendable>(
+        _ permitted: Permitted, deadline: ContinuousClock.Instant, stream: Bool, operation: Operation<Value>
+    ) async -> Round<Value> {
+        let ticket = permitted.ticket
+        guard let adapter = runtime.adapters[ticket.deployment.provider] else {
+            ticket.cancel()
+            return .failed([])
+        }
+        let remaining = ContinuousClock.now.duration(to: deadline)
+        let nioDeadline = NIODeadline.now() + .nanoseconds(max(0, remaining.nanoseconds))
+        do {
+            let value = try await operation(adapter, ticket.deployment, nioDeadline)
+            if stream {
+                ticket.markFirstByte()
+            } else {
+                ticket.succeed()
+            }
+            return .served(value, ticket)
+        } catch {
+            if Task.isCancelled {
+                // Abandoned: by the SLA (a timeout for this deployment) or by a hedge/client.
+                if ContinuousClock.now >= deadline {
+                    let timeout = UpstreamFailure(kind: .timeout, message: "no answer within the SLA")
+                    ticket.fail(timeout)
+                    return .failed([.init(deployment: ticket.deployment, failure: timeout)])
+                }
+                ticket.cancel()
+                return .failed([])
+            }
+            ticket.fail(error)
+            return .failed([.init(deployment: ticket.deployment, failure: error)])
+        }
     }
 
     static func worthRetryingSameDeployment(_ failure: UpstreamFailure) -> Bool {
