@@ -4,7 +4,12 @@ import SwitchyardSimulator
 /// Building blocks for integration-test configurations in front of simulators.
 public enum TestConfigs {
     /// An OpenAI-protocol provider pointing at a running simulator.
-    public static func provider(_ name: String, simulator: RunningSimulator, apiKey: String = "sim-key") -> ProviderConfig {
+    public static func provider(
+        _ name: String,
+        simulator: RunningSimulator,
+        apiKey: String = "sim-key",
+        probeIntervalMs: Int? = nil
+    ) -> ProviderConfig {
         ProviderConfig(
             name: name,
             protocolName: "openai",
@@ -12,8 +17,18 @@ public enum TestConfigs {
             apiKey: Secret(apiKey),
             timeoutMs: 10_000,
             connectTimeoutMs: 1_000,
-            probe: nil
+            probe: probeIntervalMs.map { ProbeConfig(intervalMs: $0) }
         )
+    }
+
+    /// Health settings with short breaker cool-downs, so tests see open → half-open → closed
+    /// in a fraction of a second.
+    public static func fastBreakers(openMs: UInt64 = 300, failureThreshold: Int = 3) -> DeploymentHealth.Configuration {
+        var configuration = DeploymentHealth.Configuration()
+        configuration.breaker.openDuration = openMs * 1_000_000
+        configuration.breaker.maxOpenDuration = openMs * 4 * 1_000_000
+        configuration.breaker.failureThreshold = failureThreshold
+        return configuration
     }
 
     /// An OpenAI-protocol provider pointing at a closed port (connection refused).

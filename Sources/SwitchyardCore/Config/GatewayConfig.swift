@@ -10,6 +10,9 @@ public struct GatewayConfig: Sendable, Equatable {
     public var models: [ModelConfig]
     /// Virtual models over several models, in declaration order.
     public var routes: [RouteConfig]
+    /// How deployment health is kept (breaker thresholds, ring size). Not part of the
+    /// YAML schema: defaults serve production; tests and embedders shorten the cool-downs.
+    public var health: DeploymentHealth.Configuration = DeploymentHealth.Configuration()
 
     public init(
         server: ServerConfig = ServerConfig(),

@@ -13,27 +13,29 @@ struct HealthHandler: Sendable {
         Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: Self.okBody))
     }
 
-    /// Ready once the config is loaded and at least one provider can be used.
+    /// Ready once the config is loaded and at least one provider is healthy.
     func ready() -> Response {
-        let ready = !runtime.adapters.isEmpty
-        let body = ready ? #"{"status":"ready"}"# : #"{"status":"not_ready","reason":"no usable provider"}"#
+        let report = HealthReport(runtime: runtime)
+        let healthy = report.providers(now: MonotonicTime.nowNanos()).filter(\.healthy).map(\.name)
+        let body: String
+        if healthy.isEmpty {
+            body = #"{"status":"not_ready","reason":"no healthy provider"}"#
+        } else {
+            body = #"{"status":"ready","healthy_providers":\#(healthy.count)}"#
+        }
         return Response(
-            status: ready ? .ok : .serviceUnavailable,
+            status: healthy.isEmpty ? .serviceUnavailable : .ok,
             headers: [.contentType: "application/json"],
             body: ResponseBody(byteBuffer: ByteBuffer(string: body))
         )
     }
 
+    /// 200 when ok or degraded, 503 when down.
     func full() -> Response {
-        let providers = runtime.config.providers.filter(\.enabled).map { provider in
-            let usable = runtime.adapters[provider.name] != nil
-            return #"{"name":"# + JSONString.encode(provider.name) + #","healthy":"# + (usable ? "true" : "false") + "}"
-        }
-        let status = runtime.adapters.isEmpty ? "down" : "ok"
-        let body = #"{"status":""# + status + #"","providers":["# + providers.joined(separator: ",") + "]}"
+        let (status, body) = HealthReport(runtime: runtime).json()
         return Response(
-            status: status == "down" ? .serviceUnavailable : .ok,
-            headers: [.contentType: "application/json"],
+            status: status == .down ? .serviceUnavailable : .ok,
+            headers: [.contentType: "application/json", .cacheControl: "no-store"],
             body: ResponseBody(byteBuffer: ByteBuffer(string: body))
         )
     }

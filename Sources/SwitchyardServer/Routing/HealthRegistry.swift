@@ -9,6 +9,7 @@ import SwitchyardCore
 final class HealthRegistry: Sendable {
     private let entries: Mutex<[String: Entry]>
     private let probes: Mutex<[String: ProbeStatus]>
+    private let configuration: DeploymentHealth.Configuration
 
     /// One deployment's health with its identity.
     struct Entry: Sendable {
@@ -27,12 +28,14 @@ final class HealthRegistry: Sendable {
     }
 
     init(config: GatewayConfig) {
+        let configuration = config.health
+        self.configuration = configuration
         var entries: [String: Entry] = [:]
         for model in config.models {
             for deployment in model.deployments {
                 let id = Deployment(provider: deployment.provider, model: deployment.model)
                 if entries[id.id] == nil {
-                    entries[id.id] = Entry(deployment: id, health: DeploymentHealth())
+                    entries[id.id] = Entry(deployment: id, health: DeploymentHealth(configuration: configuration))
                 }
             }
         }
@@ -45,7 +48,7 @@ final class HealthRegistry: Sendable {
         entries.withLock { entries in
             if let entry = entries[deployment.id] { return entry.health }
             let identity = Deployment(provider: deployment.provider, model: deployment.model)
-            let entry = Entry(deployment: identity, health: DeploymentHealth())
+            let entry = Entry(deployment: identity, health: DeploymentHealth(configuration: configuration))
             entries[deployment.id] = entry
             return entry.health
         }

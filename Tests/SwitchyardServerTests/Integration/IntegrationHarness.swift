@@ -12,6 +12,7 @@ enum Harness {
         simulators options: [String: SimulatorOptions],
         apiKeys: [String] = [clientKey],
         maxBodyBytes: Int = 16 * 1024 * 1024,
+        health: DeploymentHealth.Configuration = DeploymentHealth.Configuration(),
         _ makeConfig: ([String: RunningSimulator]) -> (providers: [ProviderConfig], models: [ModelConfig], routes: [RouteConfig]),
         _ body: (RunningGateway, [String: RunningSimulator]) async throws -> Void
     ) async throws {
@@ -21,12 +22,13 @@ enum Harness {
             simulators[name] = try await SimulatorServer.start(option)
         }
         let parts = makeConfig(simulators)
-        let config = GatewayConfig(
+        var config = GatewayConfig(
             server: ServerConfig(maxBodyBytes: maxBodyBytes, apiKeys: apiKeys.map(Secret.init)),
             providers: parts.providers,
             models: parts.models,
             routes: parts.routes
         )
+        config.health = health
         let gateway = try await RunningGateway.start(config)
         do {
             try await body(gateway, simulators)
