@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import SwitchyardCore
 import SwitchyardProviders
@@ -16,6 +17,8 @@ public final class GatewayRuntime: Sendable {
     let registry: HealthRegistry
     /// The routing core's pickers over that health.
     let planner: RoutePlanner
+    /// Prices and context windows per deployment.
+    let prices: PriceBook
 
     /// Builds adapters for every enabled provider. `simulatorURLs` gives the base URL of
     /// each embedded simulator (`simulate:` providers), started before this.
@@ -25,7 +28,9 @@ public final class GatewayRuntime: Sendable {
         self.logger = logger
         self.clientKeys = config.server.apiKeys.map { Array($0.value.utf8) }
         self.registry = HealthRegistry(config: config)
-        self.planner = RoutePlanner(registry: registry)
+        let prices = PriceBook(config: config)
+        self.prices = prices
+        self.planner = RoutePlanner(registry: registry) { prices.entry(for: $0)?.blendedUSDPerMTok }
         var adapters: [String: any ProviderAdapter] = [:]
         var clients: [UpstreamHTTPClient] = []
         for provider in config.providers where provider.enabled {

@@ -13,10 +13,38 @@ public struct ModelConfig: Sendable, Equatable {
 public struct DeploymentConfig: Sendable, Equatable {
     public var provider: String
     public var model: String
+    /// Prices or limits that replace the catalog's for this deployment (any field may be set).
+    public var pricing: PricingOverride?
 
-    public init(provider: String, model: String) {
+    public init(provider: String, model: String, pricing: PricingOverride? = nil) {
         self.provider = provider
         self.model = model
+        self.pricing = pricing
+    }
+}
+
+/// Per-deployment replacements for catalog figures (`input_usd_per_mtok`, ...).
+public struct PricingOverride: Sendable, Equatable {
+    public var inputUSDPerMTok: Double?
+    public var outputUSDPerMTok: Double?
+    public var cachedInputUSDPerMTok: Double?
+    public var contextWindow: Int?
+
+    public init(inputUSDPerMTok: Double? = nil, outputUSDPerMTok: Double? = nil, cachedInputUSDPerMTok: Double? = nil, contextWindow: Int? = nil) {
+        self.inputUSDPerMTok = inputUSDPerMTok
+        self.outputUSDPerMTok = outputUSDPerMTok
+        self.cachedInputUSDPerMTok = cachedInputUSDPerMTok
+        self.contextWindow = contextWindow
+    }
+
+    /// `entry` with these figures applied; a new entry when the catalog has none.
+    public func applied(to entry: CatalogEntry?, provider: String, model: String) -> CatalogEntry {
+        var result = entry ?? CatalogEntry(provider: provider, model: model, inputUSDPerMTok: nil, outputUSDPerMTok: nil)
+        if let inputUSDPerMTok { result.inputUSDPerMTok = inputUSDPerMTok }
+        if let outputUSDPerMTok { result.outputUSDPerMTok = outputUSDPerMTok }
+        if let cachedInputUSDPerMTok { result.cachedInputUSDPerMTok = cachedInputUSDPerMTok }
+        if let contextWindow { result.contextWindow = contextWindow }
+        return result
     }
 }
 

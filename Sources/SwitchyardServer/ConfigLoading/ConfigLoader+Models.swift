@@ -3,6 +3,7 @@ import Yams
 
 extension ConfigLoader {
     static let deploymentKeys = ["provider", "model"]
+    static let pricingKeys = ["input_usd_per_mtok", "output_usd_per_mtok", "cached_input_usd_per_mtok", "context_window"]
 
     /// Every declared model name (valid or not, for route checks) and the valid models.
     struct ReadModels {
@@ -45,7 +46,7 @@ extension ConfigLoader {
     private static func readDeployment(
         _ node: Node, at path: ConfigPath, directory: ProviderDirectory, reader: ConfigNodeReader
     ) -> DeploymentConfig? {
-        guard let item = reader.mapping(node, at: path, allowed: deploymentKeys) else { return nil }
+        guard let item = reader.mapping(node, at: path, allowed: deploymentKeys + pricingKeys) else { return nil }
         let provider = item.string("provider")
         let model = item.string("model")
         for key in deploymentKeys where item.node(key) == nil {
@@ -63,6 +64,15 @@ extension ConfigLoader {
             item.diagnostics.warn(
                 item.path("provider"), "provider \"\(provider)\" is disabled; this deployment will not be used")
         }
-        return DeploymentConfig(provider: provider, model: model)
+        var pricing: PricingOverride?
+        if pricingKeys.contains(where: { item.node($0) != nil }) {
+            pricing = PricingOverride(
+                inputUSDPerMTok: item.double("input_usd_per_mtok", minimum: 0),
+                outputUSDPerMTok: item.double("output_usd_per_mtok", minimum: 0),
+                cachedInputUSDPerMTok: item.double("cached_input_usd_per_mtok", minimum: 0),
+                contextWindow: item.int("context_window", minimum: 1)
+            )
+        }
+        return DeploymentConfig(provider: provider, model: model, pricing: pricing)
     }
 }

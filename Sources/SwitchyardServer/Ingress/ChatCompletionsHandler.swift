@@ -29,10 +29,13 @@ struct ChatCompletionsHandler: Sendable {
                 return try await adapter.send(call)
             }
             let overhead = (ContinuousClock.now - receivedAt) - served.upstreamDuration
-            let headers = ResponseHeaders.proxied(
+            var headers = ResponseHeaders.proxied(
                 requestID: requestID, plan: plan, deployment: served.deployment, attempts: served.attempts,
                 overhead: overhead, contentType: "application/json"
             )
+            if let usage = served.value.usage, let cost = runtime.prices.cost(usage, on: served.deployment) {
+                headers[GatewayHeader.costUSD] = PriceBook.format(cost)
+            }
             return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: served.value.body))
         } catch {
             return ErrorResponse.response(error, headers: ResponseHeaders.errorHeaders(requestID: requestID))

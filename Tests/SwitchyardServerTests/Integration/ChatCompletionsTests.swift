@@ -36,6 +36,8 @@ struct ChatCompletionsTests {
             #expect(reply.header("x-switchyard-model") == "gpt-4o-mini")
             #expect(reply.header("x-switchyard-route") == "gpt-4o-mini")
             #expect(reply.header("x-switchyard-attempts") == "1")
+            // gpt-4o-mini is in the catalog: the usage is priced.
+            #expect(reply.header("x-switchyard-cost-usd").flatMap(Double.init).map { $0 > 0 } == true)
             let overhead = try #require(reply.header("x-switchyard-overhead-ms").flatMap(Double.init))
             #expect(overhead >= 0)
             #expect(sims["sim-a"]?.server.stats().lastRequestHadAuthorization == true)
