@@ -30,7 +30,7 @@ public final class GatewayRuntime: Sendable {
         self.registry = HealthRegistry(config: config)
         let prices = PriceBook(config: config)
         self.prices = prices
-        self.planner = RoutePlanner(registry: registry) { prices.entry(for: $0)?.blendedUSDPerMTok }
+        self.planner = RoutePlanner(registry: registry, resolver: resolver) { prices.entry(for: $0)?.blendedUSDPerMTok }
         var adapters: [String: any ProviderAdapter] = [:]
         var clients: [UpstreamHTTPClient] = []
         for provider in config.providers where provider.enabled {

@@ -132,6 +132,12 @@ struct RequestExecutor: Sendable {
                 if Task.isCancelled {
                     throw FailoverPolicy.finalError(failures, plan: plan, deadlineExpired: true)
                 }
+                if let last = failed.last, last.failure.kind == .contextLength,
+                    failures.count < plan.maxAttempts, clock.now < deadline,
+                    excludeSmallerContexts(than: last.deployment, plan: plan, excluded: &excluded)
+                {
+                    continue  // a deployment with a larger context window may take it
+                }
                 switch FailoverPolicy.afterFailure(failures, plan: plan, deadlineExpired: clock.now >= deadline) {
                 case .tryAnother: continue
                 case .stop(let gatewayError): throw gatewayError
@@ -197,6 +203,21 @@ struct RequestExecutor: Sendable {
             ticket.fail(error)
             return .failed([.init(deployment: ticket.deployment, failure: error)])
         }
+    }
+
+    /// After a context-length refusal, rules out every deployment whose catalog context
+    /// window is not larger than the refusing one's; true if a larger one remains.
+    func excludeSmallerContexts(than refused: Deployment, plan: RoutePlan, excluded: inout CandidateMask) -> Bool {
+        guard let refusedWindow = runtime.prices.entry(for: refused)?.contextWindow else { return false }
+        var remains = false
+        for (index, deployment) in plan.deployments.enumerated() where index < 64 && !excluded.contains(index) {
+            if let window = runtime.prices.entry(for: deployment)?.contextWindow, window > refusedWindow {
+                remains = true
+            } else {
+                excluded.insert(index)
+            }
+        }
+        return remains
     }
 
     static func worthRetryingSameDeployment(_ failure: UpstreamFailure) -> Bool {

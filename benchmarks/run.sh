@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark on loopback: a zero-delay simulated provider measured directly,
+# through nginx (a plain reverse proxy, if installed) and through Switchyard, in one run.
+# Usage: benchmarks/run.sh [--runs N] [--seconds S] [--quick]
+# Prints one table and writes it to benchmarks/results/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS=3; SECONDS_PER_RUN=5; STREAMS_MAX=512
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --runs) RUNS="$2"; shift 2;;
+    --seconds) SECONDS_PER_RUN="$2"; shift 2;;
+    --quick) RUNS=1; SECONDS_PER_RUN=3; STREAMS_MAX=128; shift;;
+    *) echo "unknown option $1" >&2; exit 2;;
+  esac
+done
+command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
+SCRATCH=.build-release
+echo "== building release (scratch path $SCRATCH)"
+swift build -c release --product switchyard --scratch-path "$SCRATCH" 2>&1 | tail -1
+BIN="$SCRATCH/release/switchyard"
+WORK=$(mktemp -d); PIDS=()
+cleanup() { for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+wait_http() { for _ in $(seq 1 200); do curl -s -o /dev/null "$1" && return 0; sleep 0.05; done; echo "not up: $1" >&2; return 1; }
+rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
+
+SIM_PORT=$(free_port); STREAM_SIM_PORT=$(free_port); GW_PORT=$(free_port); NGINX_PORT=$(free_port)
+"$BIN" simulate --protocol openai --port "$SIM_PORT" --name bench-sim >"$WORK/sim.log" 2>&1 & PIDS+=($!)
+"$BIN" simulate --protocol openai --port "$STREAM_SIM_PORT" --name stream-sim --chunk-count 64 --chunk-interval-ms 20 >"$WORK/ssim.log" 2>&1 & PIDS+=($!)
+wait_http "http://127.0.0.1:$SIM_PORT/v1/models"; wait_http "http://127.0.0.1:$STREAM_SIM_PORT/v1/models"
+
+cat >"$WORK/gateway.yaml" <<YAML
+server: { host: 127.0.0.1, port: $GW_PORT }
+providers:
+  bench-sim: { protocol: openai, base_url: "http://127.0.0.1:$SIM_PORT/v1", api_key: bench, probe: false, max_connections: 256 }
+  stream-sim: { protocol: openai, base_url: "http://127.0.0.1:$STREAM_SIM_PORT/v1", api_key: bench, probe: false, max_connections: 1024 }
+models:
+  bench: [ { provider: bench-sim, model: bench } ]
+  stream: [ { provider: stream-sim, model: stream } ]
+routes:
+  stream-route: { targets: [stream], sla_ms: 10000 }
+YAML
+START_NS=$(date +%s%N)
+"$BIN" serve --config "$WORK/gateway.yaml" --log-level error >"$WORK/gw.log" 2>&1 & GW_PID=$!; PIDS+=($GW_PID)
+until curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$GW_PORT/health/ready" | grep -q 200; do sleep 0.01; done
+READY_MS=$(( ($(date +%s%N) - START_NS) / 1000000 ))
+sleep 1; RSS_IDLE=$(rss_kb "$GW_PID")
+
+HAVE_NGINX=0
+if command -v nginx >/dev/null; then
+  HAVE_NGINX=1
+  mkdir -p "$WORK/nginx"
+  cat >"$WORK/nginx/nginx.conf" <<NGINX
+worker_processes 1; error_log $WORK/nginx/error.log warn; pid $WORK/nginx/nginx.pid;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  upstream sim { server 127.0.0.1:$SIM_PORT; keepalive 256; }
+  upstream ssim { server 127.0.0.1:$STREAM_SIM_PORT; keepalive 1024; }
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    location /stream/ { proxy_pass http://ssim/; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_buffering off; }
+    location / { proxy_pass http://sim; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_buffering off; }
+  }
+}
+NGINX
+  nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -g 'daemon off;' >"$WORK/nginx/out.log" 2>&1 & PIDS+=($!)
+  wait_http "http://127.0.0.1:$NGINX_PORT/v1/models"
+fi
+
+# wrk_run URL CONNECTIONS -> "rps p50_us p90_us p99_us errors"
+wrk_run() {
+  local out
+  out=$(BENCH_MODEL=bench wrk -t1 -c"$2" -d"${SECONDS_PER_RUN}s" --latency -s benchmarks/chat.lua "$1" 2>&1 | grep RESULT)
+  python3 - "$out" "$SECONDS_PER_RUN" <<'PY'
+import sys, re
+kv = dict(re.findall(r"(\w+)=(\d+)", sys.argv[1]))
+rps = int(kv["requests"]) / (int(kv["duration_us"]) / 1e6)
+print(f'{rps:.0f} {kv["p50_us"]} {kv["p90_us"]} {kv["p99_us"]} {int(kv["errors"]) + int(kv["non2xx"])}')
+PY
+}
+median() { python3 -c 'import sys,statistics; print(statistics.median([float(x) for x in sys.argv[1:]]))' "$@"; }
+
+declare -A R
+TARGETS=("direct=http://127.0.0.1:$SIM_PORT/v1/chat/completions" "gateway=http://127.0.0.1:$GW_PORT/v1/chat/completions")
+[ $HAVE_NGINX = 1 ] && TARGETS+=("nginx=http://127.0.0.1:$NGINX_PORT/v1/chat/completions")
+echo "== warm-up"; for t in "${TARGETS[@]}"; do wrk -t1 -c8 -d2s -s benchmarks/chat.lua "${t#*=}" >/dev/null 2>&1; done
+for conns in 1 32 128; do
+  for t in "${TARGETS[@]}"; do
+    name=${t%%=*}; url=${t#*=}; rps=(); p50=(); p90=(); p99=(); errs=0
+    for run in $(seq 1 "$RUNS"); do
+      read -r a b c d e < <(wrk_run "$url" "$conns")
+      rps+=("$a"); p50+=("$b"); p90+=("$c"); p99+=("$d"); errs=$((errs + e))
+    done
+    R[$name,$conns,rps]=$(median "${rps[@]}"); R[$name,$conns,p50]=$(median "${p50[@]}")
+    R[$name,$conns,p90]=$(median "${p90[@]}"); R[$name,$conns,p99]=$(median "${p99[@]}"); R[$name,$conns,err]=$errs
+    echo "   $name c=$conns rps=${R[$name,$conns,rps]} p50=${R[$name,$conns,p50]}us p99=${R[$name,$conns,p99]}us errors=$errs"
+  done
+done
+
+echo "== streaming (64 chunks, 20 ms apart)"
+stream_run() { python3 benchmarks/stream_bench.py --url "$1" --streams "$2" --model "$3"; }
+S_DIRECT=$(stream_run "http://127.0.0.1:$STREAM_SIM_PORT/v1/chat/completions" 32 stream)
+S_GW=$(stream_run "http://127.0.0.1:$GW_PORT/v1/chat/completions" 32 stream-route)
+MAXOK=0; RSS_LOAD=0
+for n in 64 128 256 512; do
+  [ "$n" -gt "$STREAMS_MAX" ] && break
+  ( sleep 1.0; rss_kb "$GW_PID" >"$WORK/rss.$n" ) &
+  OUT=$(stream_run "http://127.0.0.1:$GW_PORT/v1/chat/completions" "$n" stream-route)
+  wait
+  r=$(cat "$WORK/rss.$n"); [ "$r" -gt "$RSS_LOAD" ] && RSS_LOAD=$r
+  ok=$(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print(int(d["complete"]==d["streams"] and d["error_count"]==0 and d["chunks_per_stream"]["min"]==d["chunks_per_stream"]["max"]))' "$OUT")
+  echo "   $n streams: $OUT"
+  [ "$ok" = 1 ] && MAXOK=$n || break
+done
+sleep 1; RSS_AFTER=$(rss_kb "$GW_PID")
+
+COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+STAMP=$(date -u +%Y-%m-%dT%H%M%SZ)
+REPORT="benchmarks/results/$STAMP-$COMMIT.md"
+python3 - "$REPORT" "$HAVE_NGINX" "$READY_MS" "$RSS_IDLE" "$RSS_LOAD" "$RSS_AFTER" "$MAXOK" "$S_DIRECT" "$S_GW" "$RUNS" "$SECONDS_PER_RUN" "$COMMIT" <<PY
+import json, sys, os
+report, have_nginx, ready, rss_idle, rss_load, rss_after, maxok, s_direct, s_gw, runs, secs, commit = sys.argv[1:]
+R = {}
+for line in """$(for k in "${!R[@]}"; do echo "$k=${R[$k]}"; done)""".split():
+    key, value = line.split("=")
+    R[tuple(key.split(","))] = float(value)
+def g(name, c, f): return R.get((name, str(c), f))
+def ms(us): return f"{us/1000:.3f}" if us is not None else "-"
+def ratio(a, b): return f"{a/b:.2f}" if a is not None and b else "-"
+nginx = have_nginx == "1"
+lines = [f"# Switchyard benchmark — commit {commit}", "",
+         f"Machine: {os.cpu_count()} cores (load generator, simulator, gateway and nginx share them); "
+         f"{runs} run(s) of {secs} s per cell, medians; wrk -t1 (one core at most for the load generator).", "",
+         "## Added latency at 1 connection (ms; target minus direct, zero-delay simulator)", "",
+         "| | p50 | p90 | p99 |", "|---|---|---|---|"]
+for name in (["gateway", "nginx"] if nginx else ["gateway"]):
+    row = [ms(g(name, 1, q) - g("direct", 1, q)) for q in ("p50", "p90", "p99")]
+    lines.append(f"| {name} | " + " | ".join(row) + " |")
+if nginx:
+    lines.append(f"| gateway/nginx | " + " | ".join(ratio(g('gateway',1,q)-g('direct',1,q), g('nginx',1,q)-g('direct',1,q)) for q in ('p50','p90','p99')) + " |")
+lines += ["", "## Throughput", "", "| connections | target | req/s | p99 ms | gateway/direct req/s | gateway/nginx req/s |", "|---|---|---|---|---|---|"]
+for c in (1, 32, 128):
+    for name in ["direct", "gateway"] + (["nginx"] if nginx else []):
+        extra = ""
+        if name == "gateway":
+            extra = f"{ratio(g('gateway',c,'rps'), g('direct',c,'rps'))} | {ratio(g('gateway',c,'rps'), g('nginx',c,'rps')) if nginx else '-'}"
+        else:
+            extra = " | "
+        lines.append(f"| {c} | {name} | {g(name,c,'rps'):.0f} | {ms(g(name,c,'p99'))} | {extra} |")
+d, w = json.loads(s_direct), json.loads(s_gw)
+def add(a, b, k): return f"{(w[a][k]-d[a][k]):.3f}" if w[a][k] is not None and d[a][k] is not None else "-"
+lines += ["", "## Streaming (64 chunks 20 ms apart, 32 concurrent streams)", "",
+          "| | p50 | p90 | p99 |", "|---|---|---|---|",
+          f"| added TTFT ms | {add('ttft_ms','ttft_ms','p50')} | {add('ttft_ms','ttft_ms','p90')} | {add('ttft_ms','ttft_ms','p99')} |",
+          f"| added inter-chunk gap ms | {add('gap_ms','gap_ms','p50')} | {add('gap_ms','gap_ms','p90')} | {add('gap_ms','gap_ms','p99')} |",
+          "", f"Most concurrent streams held with no lost chunk and no stall: **{maxok}**", "",
+          "## Resources", "",
+          f"- ready (process start to /health/ready 200): {ready} ms",
+          f"- resident memory: idle {int(rss_idle)/1024:.1f} MB, under stream load {int(rss_load)/1024:.1f} MB, after load {int(rss_after)/1024:.1f} MB"]
+text = "\n".join(lines) + "\n"
+open(report, "w").write(text)
+print(text)
+PY
+echo "written to $REPORT"
