@@ -35,6 +35,6 @@ struct ServeCommand: AsyncParsableCommand {
         var gatewayConfig = loaded.config
         if let host { gatewayConfig.server.host = host }
         if let port { gatewayConfig.server.port = port }
-        try await Gateway.run(config: gatewayConfig, logger: logger)
+        try await Gateway.run(config: gatewayConfig, logger: logger, metrics: LogBootstrap.bootstrapMetrics())
     }
 }

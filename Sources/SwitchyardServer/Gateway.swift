@@ -11,9 +11,11 @@ public enum Gateway {
     /// How long in-flight requests may take to finish after a shutdown signal.
     public static let drainTimeout: Duration = .seconds(10)
 
+    /// `metrics` holds the registry `/metrics` serves; each run gets a fresh one by default.
     public static func run(
         config: GatewayConfig,
         logger: Logger,
+        metrics: GatewayMetrics? = nil,
         handleSignals: Bool = true,
         stopSignal: GatewayStopSignal? = nil,
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
@@ -38,9 +40,11 @@ public enum Gateway {
             var urls: [String: String] = [:]
             for (name, simulator) in simulators {
                 let port = try await simulator.listeningPort()
-                urls[name] = "http://127.0.0.1:\(port)/v1"
+                // The base URL as that protocol's SDK would name it (OpenAI's ends in /v1).
+                let suffix = simulator.options.protocol == .openai ? "/v1" : ""
+                urls[name] = "http://127.0.0.1:\(port)" + suffix
             }
-            let runtime = GatewayRuntime(config: config, simulatorURLs: urls, logger: logger)
+            let runtime = GatewayRuntime(config: config, simulatorURLs: urls, logger: logger, metrics: metrics ?? GatewayMetrics())
             let app = GatewayApplication.make(
                 runtime: runtime,
                 host: config.server.host,
@@ -78,7 +82,14 @@ public enum Gateway {
     /// The embedded simulator's behaviour for a `simulate:` provider.
     static func simulatorOptions(for provider: ProviderConfig) -> SimulatorOptions {
         let simulate = provider.simulate ?? SimulateConfig()
-        var options = SimulatorOptions(protocol: .openai, name: provider.name)
+        let wire: SimulatedProtocol
+        switch ProviderProtocol(rawValue: provider.protocolName) {
+        case .anthropic: wire = .anthropic
+        case .gemini: wire = .gemini
+        case .bedrock: wire = .bedrock
+        default: wire = .openai
+        }
+        var options = SimulatorOptions(protocol: wire, name: provider.name)
         options.port = 0
         options.latencyMs = simulate.latencyMs
         options.jitterMs = simulate.jitterMs

@@ -29,17 +29,19 @@ public enum GatewayApplication {
     }
 
     static func buildRouter(runtime: GatewayRuntime) -> Router<BasicRequestContext> {
-        let executor = RequestExecutor(runtime: runtime, planner: runtime.planner, observer: ExecutionObserver())
+        let executor = RequestExecutor(runtime: runtime, planner: runtime.planner, observer: runtime.telemetry.executionObserver)
         let chat = ChatCompletionsHandler(runtime: runtime, executor: executor)
         let embeddings = EmbeddingsHandler(runtime: runtime, executor: executor)
         let models = ModelsHandler(runtime: runtime)
         let health = HealthHandler(runtime: runtime)
+        let metrics = MetricsHandler(runtime: runtime)
 
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: ErrorShapeMiddleware())
         router.get("/health") { _, _ in health.full() }
         router.get("/health/live") { _, _ in health.live() }
         router.get("/health/ready") { _, _ in health.ready() }
+        router.get("/metrics") { _, _ in metrics.scrape() }
 
         let v1 = router.group("v1").add(middleware: AuthMiddleware(runtime: runtime))
         v1.post("chat/completions") { request, _ in await chat.handle(request) }

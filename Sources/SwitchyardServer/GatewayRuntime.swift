@@ -19,10 +19,18 @@ public final class GatewayRuntime: Sendable {
     let planner: RoutePlanner
     /// Prices and context windows per deployment.
     let prices: PriceBook
+    /// Metrics (`/metrics`) and the access, failover and probe log lines.
+    let telemetry: GatewayTelemetry
 
     /// Builds adapters for every enabled provider. `simulatorURLs` gives the base URL of
     /// each embedded simulator (`simulate:` providers), started before this.
-    public init(config: GatewayConfig, simulatorURLs: [String: String] = [:], logger: Logger) {
+    /// `metrics` holds this gateway's Prometheus registry (a fresh one by default).
+    public init(
+        config: GatewayConfig,
+        simulatorURLs: [String: String] = [:],
+        logger: Logger,
+        metrics: GatewayMetrics = GatewayMetrics()
+    ) {
         self.config = config
         self.resolver = ModelResolver(config: config)
         self.logger = logger
@@ -30,6 +38,7 @@ public final class GatewayRuntime: Sendable {
         self.registry = HealthRegistry(config: config)
         let prices = PriceBook(config: config)
         self.prices = prices
+        self.telemetry = GatewayTelemetry(metrics: metrics, logger: logger, prices: prices, logBodies: config.server.logBodies)
         self.planner = RoutePlanner(registry: registry, resolver: resolver) { prices.entry(for: $0)?.blendedUSDPerMTok }
         var adapters: [String: any ProviderAdapter] = [:]
         var clients: [UpstreamHTTPClient] = []
@@ -77,7 +86,8 @@ public final class GatewayRuntime: Sendable {
                 registry: registry,
                 model: model,
                 interval: .milliseconds(probe.intervalMs),
-                logger: probeLogger
+                logger: probeLogger,
+                telemetry: telemetry
             )
         }
     }

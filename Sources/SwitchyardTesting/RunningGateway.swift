@@ -22,13 +22,19 @@ public final class RunningGateway: Sendable {
         self.stopSignal = stopSignal
     }
 
-    /// Starts a gateway for `config` (its host/port are replaced by 127.0.0.1:0).
-    public static func start(_ config: GatewayConfig, logLevel: Logger.Level = .warning) async throws -> RunningGateway {
+    /// Starts a gateway for `config` (its host/port are replaced by 127.0.0.1:0). `logger`
+    /// (e.g. one capturing lines for a test) replaces the default one at `logLevel`.
+    public static func start(
+        _ config: GatewayConfig,
+        logLevel: Logger.Level = .warning,
+        logger: Logger? = nil
+    ) async throws -> RunningGateway {
         var config = config
         config.server.host = "127.0.0.1"
         config.server.port = 0
-        var logger = Logger(label: "switchyard.test")
-        logger.logLevel = logLevel
+        var defaultLogger = Logger(label: "switchyard.test")
+        defaultLogger.logLevel = logLevel
+        let logger = logger ?? defaultLogger
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let stopSignal = GatewayStopSignal()
         let task = Task {

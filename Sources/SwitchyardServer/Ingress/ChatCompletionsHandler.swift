@@ -12,16 +12,20 @@ struct ChatCompletionsHandler: Sendable {
 
     func handle(_ request: Request) async -> Response {
         let requestID = RequestIdentity.id(for: request)
+        var record = RequestRecord(endpoint: "chat", requestID: requestID)
         do throws(GatewayError) {
             let body = try await RequestBodyReader.read(request, limit: runtime.config.server.maxBodyBytes)
             let receivedAt = ContinuousClock.now
             let summary = try ChatRequestValidator.validate(body)
+            runtime.telemetry.body(String(buffer: body), requestID: requestID)
             guard let plan = runtime.resolver.resolve(summary.model) else {
                 throw GatewayError.modelNotFound(summary.model)
             }
+            record.plan = plan
+            record.stream = summary.stream
             let deadline = receivedAt + .milliseconds(SLA.effectiveMs(plan: plan, request: request))
             if summary.stream {
-                return try await stream(body: body, summary: summary, plan: plan, requestID: requestID, receivedAt: receivedAt, deadline: deadline)
+                return try await stream(body: body, summary: summary, plan: plan, requestID: requestID, receivedAt: receivedAt, deadline: deadline, record: record)
             }
             let served = try await executor.execute(plan: plan, deadline: deadline, stream: false) {
                 adapter, deployment, attemptDeadline throws(UpstreamFailure) in
@@ -29,6 +33,9 @@ struct ChatCompletionsHandler: Sendable {
                 return try await adapter.send(call)
             }
             let overhead = (ContinuousClock.now - receivedAt) - served.upstreamDuration
+            record.served(plan: plan, deployment: served.deployment, attempts: served.attempts, overhead: overhead)
+            record.usage = served.value.usage
+            runtime.telemetry.finish(record)
             var headers = ResponseHeaders.proxied(
                 requestID: requestID, plan: plan, deployment: served.deployment, attempts: served.attempts,
                 overhead: overhead, contentType: "application/json"
@@ -38,6 +45,8 @@ struct ChatCompletionsHandler: Sendable {
             }
             return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: served.value.body))
         } catch {
+            record.failed(error)
+            runtime.telemetry.finish(record)
             return ErrorResponse.response(error, headers: ResponseHeaders.errorHeaders(requestID: requestID))
         }
     }
@@ -50,7 +59,8 @@ struct ChatCompletionsHandler: Sendable {
         plan: RoutePlan,
         requestID: String,
         receivedAt: ContinuousClock.Instant,
-        deadline: ContinuousClock.Instant
+        deadline: ContinuousClock.Instant,
+        record: RequestRecord
     ) async throws(GatewayError) -> Response {
         let served = try await executor.execute(plan: plan, deadline: deadline, stream: true) {
             adapter, deployment, attemptDeadline throws(UpstreamFailure) in
@@ -68,13 +78,24 @@ struct ChatCompletionsHandler: Sendable {
             overhead: overhead, contentType: "text/event-stream"
         )
         headers[.cacheControl] = "no-cache"
+        var record = record
+        record.served(plan: plan, deployment: served.deployment, attempts: served.attempts, overhead: overhead)
+        record.ttft = ContinuousClock.now - record.started
+        let finished = record
+        let telemetry = runtime.telemetry
         let relay = StreamRelay(
             start: served.value,
             ticket: served.ticket,
             includeUsage: summary.includeUsage,
             idleTimeout: .milliseconds(plan.streamIdleTimeoutMs),
             shape: .openAI,
-            logger: runtime.logger
+            logger: runtime.logger,
+            onFinish: { usage, end in
+                var record = finished
+                record.usage = usage
+                record.streamEnd = end
+                telemetry.finish(record)
+            }
         )
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
             try await relay.run(into: &writer)

@@ -10,6 +10,7 @@ struct EmbeddingsHandler: Sendable {
 
     func handle(_ request: Request) async -> Response {
         let requestID = RequestIdentity.id(for: request)
+        var record = RequestRecord(endpoint: "embeddings", requestID: requestID)
         do throws(GatewayError) {
             let body = try await RequestBodyReader.read(request, limit: runtime.config.server.maxBodyBytes)
             let receivedAt = ContinuousClock.now
@@ -17,6 +18,7 @@ struct EmbeddingsHandler: Sendable {
             guard let plan = runtime.resolver.resolve(summary.model) else {
                 throw GatewayError.modelNotFound(summary.model)
             }
+            record.plan = plan
             let deadline = receivedAt + .milliseconds(SLA.effectiveMs(plan: plan, request: request))
             let served = try await executor.execute(plan: plan, deadline: deadline, stream: false) {
                 adapter, deployment, attemptDeadline throws(UpstreamFailure) in
@@ -27,12 +29,17 @@ struct EmbeddingsHandler: Sendable {
                 return try await adapter.embeddings(call)
             }
             let overhead = (ContinuousClock.now - receivedAt) - served.upstreamDuration
+            record.served(plan: plan, deployment: served.deployment, attempts: served.attempts, overhead: overhead)
+            record.usage = served.value.usage
+            runtime.telemetry.finish(record)
             let headers = ResponseHeaders.proxied(
                 requestID: requestID, plan: plan, deployment: served.deployment, attempts: served.attempts,
                 overhead: overhead, contentType: "application/json"
             )
             return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: served.value.body))
         } catch {
+            record.failed(error)
+            runtime.telemetry.finish(record)
             return ErrorResponse.response(error, headers: ResponseHeaders.errorHeaders(requestID: requestID))
         }
     }

@@ -19,6 +19,9 @@ struct StreamRelay: Sendable {
     let idleTimeout: Duration
     let shape: ErrorResponse.Shape
     let logger: Logger
+    /// Called once when the stream is over, with the usage the upstream reported and how
+    /// it ended (`done`, `upstream_error`, `client_gone`): metrics and the access line.
+    var onFinish: @Sendable (_ usage: TokenUsage?, _ end: StaticString) -> Void = { _, _ in }
 
     /// The stream went quiet for longer than the route allows.
     struct Stalled: Error {}
@@ -89,7 +92,7 @@ struct StreamRelay: Sendable {
             group.cancelAll()
             pipe.finish()
         }
-        _ = usage
+        onFinish(usage, clientGone ? "client_gone" : failureMessage != nil ? "upstream_error" : "done")
         if clientGone {
             ticket.cancel()
         } else if let upstreamFailure {

@@ -19,6 +19,8 @@ struct ProviderProber: Service {
     let model: String
     let interval: Duration
     let logger: Logger
+    /// Counts probes (`switchyard_probe_total`) and logs breaker changes.
+    var telemetry: GatewayTelemetry? = nil
 
     private var deployment: Deployment { Deployment(provider: provider.name, model: model) }
 
@@ -48,7 +50,7 @@ struct ProviderProber: Service {
         let health = registry.health(for: deployment)
         let now = MonotonicTime.nowNanos()
         guard health.acquirePermit(now: now).allowsAttempt else { return }
-        let ticket = AttemptTicket(deployment: deployment, health: health, now: now)
+        let ticket = AttemptTicket(deployment: deployment, health: health, now: now, telemetry: telemetry?.probeAttempts)
         let timeout = min(Int64(provider.timeoutMs), max(1_000, interval.nanoseconds / 1_000_000), 10_000)
         let call = ChatCall(
             body: ByteBuffer(string: Self.probeBody(model: model)),
@@ -65,12 +67,14 @@ struct ProviderProber: Service {
             _ = try await adapter.send(call)
             ticket.succeed()
             (status, ok) = ("200", true)
+            telemetry?.probe(provider: provider.name, failure: nil)
         } catch {
             if Task.isCancelled {
                 ticket.cancel()
                 return
             }
             ticket.fail(error)
+            telemetry?.probe(provider: provider.name, failure: error)
             verdict = error.breakerEvent
             (status, ok) = (error.statusLabel, !error.countsAgainstHealth)
             logger.warning(
@@ -80,7 +84,8 @@ struct ProviderProber: Service {
         }
         let latency = ContinuousClock.now - started
         for entry in registry.entries(ofProvider: provider.name) where entry.deployment != deployment {
-            _ = entry.health.recordBreakerEvent(verdict, now: MonotonicTime.nowNanos())
+            let transition = entry.health.recordBreakerEvent(verdict, now: MonotonicTime.nowNanos())
+            telemetry?.probeAttempts.breaker(entry.deployment, transition)
         }
         registry.recordProbe(
             provider: provider.name,

@@ -9,13 +9,21 @@ final class AttemptTicket: Sendable {
     let health: DeploymentHealth
     /// Monotonic nanoseconds when the attempt started.
     let started: UInt64
+    /// Where the outcome is counted and breaker changes are logged.
+    let telemetry: AttemptTelemetry?
     private let finished = Atomic<Bool>(false)
     private let firstByteAt = Atomic<UInt64>(0)
 
-    init(deployment: Deployment, health: DeploymentHealth, now: UInt64 = MonotonicTime.nowNanos()) {
+    init(
+        deployment: Deployment,
+        health: DeploymentHealth,
+        now: UInt64 = MonotonicTime.nowNanos(),
+        telemetry: AttemptTelemetry? = nil
+    ) {
         self.deployment = deployment
         self.health = health
         self.started = now
+        self.telemetry = telemetry
         health.beginAttempt()
     }
 
@@ -34,7 +42,9 @@ final class AttemptTicket: Sendable {
     func succeed(now: UInt64 = MonotonicTime.nowNanos()) {
         guard claim() else { return }
         let sample = HealthSample(latency: now &- started, timeToFirstToken: timeToFirstByte, outcome: .ok, timestamp: now)
-        _ = health.report(sample)
+        let transition = health.report(sample)
+        telemetry?.settled(deployment, outcome: .ok)
+        telemetry?.breaker(deployment, transition)
     }
 
     /// The attempt failed; the failure decides what the deployment's health hears.
@@ -43,14 +53,16 @@ final class AttemptTicket: Sendable {
         if let outcome = failure.healthOutcome {
             health.record(HealthSample(latency: now &- started, timeToFirstToken: timeToFirstByte, outcome: outcome, timestamp: now))
         }
-        _ = health.recordBreakerEvent(failure.breakerEvent, now: now)
+        let transition = health.recordBreakerEvent(failure.breakerEvent, now: now)
+        telemetry?.settled(deployment, outcome: failure.attemptOutcome)
+        telemetry?.breaker(deployment, transition)
     }
 
     /// The gateway abandoned the attempt (a hedge lost, the client left, the SLA ran out
     /// elsewhere): no verdict on the deployment.
     func cancel(now: UInt64 = MonotonicTime.nowNanos()) {
         guard claim() else { return }
-        _ = health.recordBreakerEvent(.cancelled, now: now)
+        telemetry?.breaker(deployment, health.recordBreakerEvent(.cancelled, now: now))
     }
 
     private func claim() -> Bool {

@@ -166,7 +166,8 @@ struct RequestExecutor: Sendable {
             let health = picker.targets[pick.index].health
             guard health.acquirePermit(now: now).allowsAttempt else { continue }
             guard runtime.adapters[plan.deployments[pick.index].provider] != nil else { continue }
-            return Permitted(index: pick.index, ticket: AttemptTicket(deployment: plan.deployments[pick.index], health: health, now: now))
+            let ticket = AttemptTicket(deployment: plan.deployments[pick.index], health: health, now: now, telemetry: runtime.telemetry.attempts)
+            return Permitted(index: pick.index, ticket: ticket)
         }
     }
 

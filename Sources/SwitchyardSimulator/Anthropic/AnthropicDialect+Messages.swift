@@ -24,15 +24,16 @@ extension AnthropicDialect {
         let template = AnthropicTemplate(id: "msg_sim" + suffix, toolID: "toolu_sim" + suffix, model: JSONText.escape(plan.model))
         let script = exchange.state.script
         let malformed = exchange.options.malformed
+        let headers = baseHeaders(exchange: exchange)
         return await exchange.answer(
             dialect: self,
             plan: plan,
-            headers: baseHeaders(exchange: exchange),
+            headers: headers,
             whole: {
                 if malformed {
-                    return exchange.json("{\"id\":\"\(template.id)\",\"type\":\"message\",\"content\":[{\"type\":\"text\",\"text\":\"Hel")
+                    return exchange.json("{\"id\":\"\(template.id)\",\"type\":\"message\",\"content\":[{\"type\":\"text\",\"text\":\"Hel", headers: headers)
                 }
-                return exchange.json(template.message(plan: plan, script: script))
+                return exchange.json(template.message(plan: plan, script: script), headers: headers)
             },
             produce: { sink in
                 try await template.stream(plan: plan, script: script, malformed: malformed, into: &sink)

@@ -27,16 +27,17 @@ extension BedrockDialect {
         )
         let script = exchange.state.script
         let malformed = exchange.options.malformed
+        let headers = baseHeaders(exchange: exchange)
         return await exchange.answer(
             dialect: self,
             plan: plan,
-            headers: baseHeaders(exchange: exchange),
+            headers: headers,
             streamContentType: "application/vnd.amazon.eventstream",
             whole: {
                 if malformed {
-                    return exchange.json("{\"output\":{\"message\":{\"role\":\"assistant\",\"content\":[{\"text\":\"Hel")
+                    return exchange.json("{\"output\":{\"message\":{\"role\":\"assistant\",\"content\":[{\"text\":\"Hel", headers: headers)
                 }
-                return exchange.json(template.whole(plan: plan, script: script), headers: baseHeaders(exchange: exchange))
+                return exchange.json(template.whole(plan: plan, script: script), headers: headers)
             },
             produce: { sink in
                 try await template.stream(plan: plan, script: script, malformed: malformed, into: &sink)

@@ -9,7 +9,7 @@ struct GeminiDialect: WireDialect {
     func hasAPIKey(_ key: String, in request: Request) -> Bool {
         if request.headers[SimHeader.xGoogAPIKey] == key { return true }
         if SimHeader.bearer(request).map({ $0 == key }) == true { return true }
-        return request.uri.queryParameters.get("key").map { String($0) } == key
+        return request.uri.queryParameters.get("key") == key
     }
 
     func respond(to request: Request, body: ByteBuffer, exchange: SimulatedExchange) async throws -> Response? {
@@ -25,7 +25,7 @@ struct GeminiDialect: WireDialect {
         case "generateContent":
             return await generate(model: model, stream: false, sse: false, body: body, exchange: exchange)
         case "streamGenerateContent":
-            let sse = request.uri.queryParameters.get("alt").map { String($0) } == "sse"
+            let sse = request.uri.queryParameters.get("alt") == "sse"
             return await generate(model: model, stream: true, sse: sse, body: body, exchange: exchange)
         case "countTokens":
             exchange.tracker.finish(.completed)

@@ -29,15 +29,16 @@ extension OpenAIDialect {
         )
         let script = exchange.state.script
         let malformed = exchange.options.malformed
+        let headers = baseHeaders(exchange: exchange)
         return await exchange.answer(
             dialect: self,
             plan: plan,
-            headers: baseHeaders(exchange: exchange),
+            headers: headers,
             whole: {
                 if malformed {
-                    return exchange.json(template.truncatedCompletion())
+                    return exchange.json(template.truncatedCompletion(), headers: headers)
                 }
-                return exchange.json(template.completion(plan: plan, script: script))
+                return exchange.json(template.completion(plan: plan, script: script), headers: headers)
             },
             produce: { sink in
                 try await Self.stream(plan: plan, template: template, script: script, malformed: malformed, into: &sink)

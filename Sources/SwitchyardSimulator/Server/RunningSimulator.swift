@@ -1,15 +1,20 @@
+import Logging
+import ServiceLifecycle
+
 /// A simulator started by `SimulatorServer.start(_:)`, for tests and tools: it owns the
-/// task that runs the server and cancels it on `stop()`.
+/// service group and task that run the server and shuts them down on `stop()`.
 public final class RunningSimulator: Sendable {
     /// The server, for `update(_:)` and `stats()`.
     public let server: SimulatorServer
     /// The bound port.
     public let port: Int
+    private let group: ServiceGroup
     private let task: Task<Void, any Error>
 
-    init(server: SimulatorServer, port: Int, task: Task<Void, any Error>) {
+    init(server: SimulatorServer, port: Int, group: ServiceGroup, task: Task<Void, any Error>) {
         self.server = server
         self.port = port
+        self.group = group
         self.task = task
     }
 
@@ -20,21 +25,34 @@ public final class RunningSimulator: Sendable {
         return "http://\(shown):\(port)"
     }
 
-    /// Stops the server and waits until it has stopped.
-    public func stop() async {
-        task.cancel()
+    /// Shuts the server down gracefully (hanging requests are released, running streams
+    /// end) and waits for it; cancels it if that takes longer than `timeout`.
+    public func stop(timeout: Duration = .seconds(5)) async {
+        await group.triggerGracefulShutdown()
+        let task = self.task
+        await withTaskGroup(of: Void.self) { waiters in
+            waiters.addTask { _ = await task.result }
+            waiters.addTask {
+                try? await Task.sleep(for: timeout)
+                task.cancel()
+            }
+            _ = await waiters.next()
+            waiters.cancelAll()
+        }
         _ = await task.result
     }
 }
 
 extension SimulatorServer {
     /// Starts a simulator in a task of its own and returns once its socket is bound.
-    public static func start(_ options: SimulatorOptions) async throws -> RunningSimulator {
-        let server = SimulatorServer(options: options)
-        let task = Task { try await server.run() }
+    public static func start(_ options: SimulatorOptions, logger: Logger? = nil) async throws -> RunningSimulator {
+        let logger = logger ?? Logger(label: "switchyard.simulator")
+        let server = SimulatorServer(options: options, logger: logger)
+        let group = ServiceGroup(configuration: .init(services: [server], gracefulShutdownSignals: [], logger: logger))
+        let task = Task { try await group.run() }
         do {
             let port = try await server.listeningPort()
-            return RunningSimulator(server: server, port: port, task: task)
+            return RunningSimulator(server: server, port: port, group: group, task: task)
         } catch {
             task.cancel()
             throw error

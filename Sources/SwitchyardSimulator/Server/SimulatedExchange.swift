@@ -32,7 +32,8 @@ final class SimulatedExchange: Sendable {
 
     /// Waits `duration`; false when the client went away (or the server is stopping) first.
     func pause(_ duration: Duration) async -> Bool {
-        guard duration > .zero else { return !(await watch()?.isClosed ?? false) }
+        // A zero delay costs nothing: no event-loop hop to look the watch up.
+        guard duration > .zero else { return !(cachedWatch.withLock { $0 }?.isClosed ?? false) }
         guard let watch = await watch() else {
             do {
                 try await Task.sleep(for: duration)
