@@ -33,6 +33,7 @@ public enum GatewayApplication {
         let chat = ChatCompletionsHandler(runtime: runtime, executor: executor)
         let embeddings = EmbeddingsHandler(runtime: runtime, executor: executor)
         let models = ModelsHandler(runtime: runtime)
+        let messages = MessagesHandler(runtime: runtime, executor: executor)
         let health = HealthHandler(runtime: runtime)
         let metrics = MetricsHandler(runtime: runtime)
 
@@ -45,6 +46,7 @@ public enum GatewayApplication {
 
         let v1 = router.group("v1").add(middleware: AuthMiddleware(runtime: runtime))
         v1.post("chat/completions") { request, _ in await chat.handle(request) }
+        v1.post("messages") { request, _ in await messages.handle(request) }
         v1.post("embeddings") { request, _ in await embeddings.handle(request) }
         v1.get("models") { _, _ in models.list() }
         v1.get("models/{id}") { _, context in

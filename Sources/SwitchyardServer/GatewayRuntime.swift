@@ -53,14 +53,8 @@ public final class GatewayRuntime: Sendable {
             clients.append(http)
             var providerLogger = logger
             providerLogger[metadataKey: "provider"] = "\(provider.name)"
-            if kind.isOpenAICompatible || provider.simulate != nil {
-                adapters[provider.name] = OpenAIAdapter(
-                    name: provider.name,
-                    baseURL: baseURL,
-                    apiKey: provider.apiKey,
-                    http: http,
-                    logger: providerLogger
-                )
+            if let adapter = Self.makeAdapter(kind, provider: provider, baseURL: baseURL, http: http, logger: providerLogger) {
+                adapters[provider.name] = adapter
             } else {
                 logger.warning(
                     "protocol is not served yet; provider disabled",
@@ -89,6 +83,26 @@ public final class GatewayRuntime: Sendable {
                 logger: probeLogger,
                 telemetry: telemetry
             )
+        }
+    }
+
+    /// The adapter for a protocol, or nil where the protocol is not served.
+    static func makeAdapter(
+        _ kind: ProviderProtocol, provider: ProviderConfig, baseURL: String, http: UpstreamHTTPClient, logger: Logger
+    ) -> (any ProviderAdapter)? {
+        switch kind {
+        case .anthropic:
+            return AnthropicAdapter(provider: provider, baseURL: baseURL, http: http, logger: logger)
+        case .gemini:
+            return GeminiAdapter(provider: provider, baseURL: baseURL, http: http, logger: logger)
+        case .vertex:
+            return VertexAdapter(provider: provider, baseURL: baseURL, http: http, logger: logger)
+        case .bedrock:
+            return BedrockAdapter(provider: provider, baseURL: baseURL, http: http, logger: logger)
+        case _ where kind.isOpenAICompatible:
+            return OpenAIAdapter(name: provider.name, baseURL: baseURL, apiKey: provider.apiKey, http: http, logger: logger)
+        default:
+            return nil
         }
     }
 

@@ -22,6 +22,8 @@ struct StreamRelay: Sendable {
     /// Called once when the stream is over, with the usage the upstream reported and how
     /// it ended (`done`, `upstream_error`, `client_gone`): metrics and the access line.
     var onFinish: @Sendable (_ usage: TokenUsage?, _ end: StaticString) -> Void = { _, _ in }
+    /// Set for `/v1/messages`: re-encodes the canonical chunks as Anthropic's event sequence.
+    var anthropicEncoder: AnthropicStreamEncoder? = nil
 
     /// The stream went quiet for longer than the route allows.
     struct Stalled: Error {}
@@ -38,6 +40,7 @@ struct StreamRelay: Sendable {
         var clientGone = false
         var failureMessage: String?
         var upstreamFailure: UpstreamFailure?
+        var encoder = anthropicEncoder
 
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
@@ -66,12 +69,19 @@ struct StreamRelay: Sendable {
 
             var next: ChatStreamEvent? = start.first
             while let event = next {
-                switch event {
-                case .chunk(let payload):
-                    clientGone = !(await write(payload, to: &writer))
-                case .usage(let counts, let payload):
-                    usage = counts
-                    if includeUsage { clientGone = !(await write(payload, to: &writer)) }
+                if case .usage(let counts, _) = event { usage = counts }
+                if encoder != nil {
+                    let frames = encoder?.encode(event) ?? []
+                    for frame in frames where !clientGone {
+                        clientGone = !(await writeRaw(frame, to: &writer))
+                    }
+                } else {
+                    switch event {
+                    case .chunk(let payload):
+                        clientGone = !(await write(payload, to: &writer))
+                    case .usage(_, let payload):
+                        if includeUsage { clientGone = !(await write(payload, to: &writer)) }
+                    }
                 }
                 if clientGone { break }
                 do {
@@ -110,6 +120,10 @@ struct StreamRelay: Sendable {
             if let failureMessage {
                 logger.warning("stream ended by upstream failure", metadata: ["reason": "\(failureMessage)"])
                 try await writer.write(ErrorResponse.streamErrorEvent(message: failureMessage, shape: shape))
+            } else if encoder != nil {
+                for frame in encoder?.finish(usage: usage) ?? [] {
+                    try await writer.write(frame)
+                }
             } else {
                 try await writer.write(Self.done)
             }
@@ -126,6 +140,16 @@ struct StreamRelay: Sendable {
         frame.writeStaticString(Self.dataPrefix)
         frame.writeImmutableBuffer(payload)
         frame.writeStaticString(Self.eventSuffix)
+        do {
+            try await writer.write(frame)
+            return true
+        } catch {
+            return false
+        }
+    }
+
+    /// Writes bytes already framed as SSE; false when the client is gone.
+    private func writeRaw(_ frame: ByteBuffer, to writer: inout any ResponseBodyWriter) async -> Bool {
         do {
             try await writer.write(frame)
             return true

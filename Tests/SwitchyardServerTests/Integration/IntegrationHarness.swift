@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import SwitchyardCore
 import SwitchyardSimulator
 import SwitchyardTesting
@@ -13,6 +14,8 @@ enum Harness {
         apiKeys: [String] = [clientKey],
         maxBodyBytes: Int = 16 * 1024 * 1024,
         health: DeploymentHealth.Configuration = DeploymentHealth.Configuration(),
+        logger: Logger? = nil,
+        logBodies: Bool = false,
         _ makeConfig: ([String: RunningSimulator]) -> (providers: [ProviderConfig], models: [ModelConfig], routes: [RouteConfig]),
         _ body: (RunningGateway, [String: RunningSimulator]) async throws -> Void
     ) async throws {
@@ -23,13 +26,13 @@ enum Harness {
         }
         let parts = makeConfig(simulators)
         var config = GatewayConfig(
-            server: ServerConfig(maxBodyBytes: maxBodyBytes, apiKeys: apiKeys.map(Secret.init)),
+            server: ServerConfig(maxBodyBytes: maxBodyBytes, apiKeys: apiKeys.map(Secret.init), logBodies: logBodies),
             providers: parts.providers,
             models: parts.models,
             routes: parts.routes
         )
         config.health = health
-        let gateway = try await RunningGateway.start(config)
+        let gateway = try await RunningGateway.start(config, logger: logger)
         do {
             try await body(gateway, simulators)
         } catch {

@@ -1,0 +1,96 @@
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import SwitchyardCore
+import SwitchyardProviders
+
+/// `POST /v1/messages`: Anthropic Messages in and out, routed like every other request.
+/// The request is translated to the canonical (OpenAI) form, executed over the route with
+/// failover, and the answer or stream translated back to Anthropic's shape.
+struct MessagesHandler: Sendable {
+    let runtime: GatewayRuntime
+    let executor: RequestExecutor
+
+    func handle(_ request: Request) async -> Response {
+        let requestID = RequestIdentity.id(for: request)
+        do throws(GatewayError) {
+            let raw = try await RequestBodyReader.read(request, limit: runtime.config.server.maxBodyBytes)
+            let receivedAt = ContinuousClock.now
+            let ingress: AnthropicIngressRequest
+            do {
+                ingress = try AnthropicIngressTranslator.request(raw)
+            } catch {
+                throw GatewayError(.invalidRequest, message: error.message, param: error.param, status: error.status)
+            }
+            let summary = ingress.summary
+            guard let plan = runtime.resolver.resolve(summary.model) else {
+                throw GatewayError.modelNotFound(summary.model)
+            }
+            let deadline = receivedAt + .milliseconds(SLA.effectiveMs(plan: plan, request: request))
+            let body = ingress.body
+            if summary.stream {
+                return try await stream(body: body, summary: summary, plan: plan, requestID: requestID, receivedAt: receivedAt, deadline: deadline)
+            }
+            let served = try await executor.execute(plan: plan, deadline: deadline, stream: false) {
+                adapter, deployment, attemptDeadline throws(UpstreamFailure) in
+                let call = ChatCall(body: body, summary: summary, upstreamModel: deployment.model, requestID: requestID, deadline: attemptDeadline)
+                return try await adapter.send(call)
+            }
+            let translated: ByteBuffer
+            do {
+                translated = try AnthropicIngressTranslator.response(served.value.body, model: summary.model)
+            } catch {
+                throw GatewayError(.upstreamFailed, message: error.message, status: error.status)
+            }
+            let overhead = (ContinuousClock.now - receivedAt) - served.upstreamDuration
+            var headers = ResponseHeaders.proxied(
+                requestID: requestID, plan: plan, deployment: served.deployment, attempts: served.attempts,
+                overhead: overhead, contentType: "application/json"
+            )
+            if let usage = served.value.usage, let cost = runtime.prices.cost(usage, on: served.deployment) {
+                headers[GatewayHeader.costUSD] = PriceBook.format(cost)
+            }
+            return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: translated))
+        } catch {
+            return ErrorResponse.response(error, shape: .anthropic, headers: ResponseHeaders.errorHeaders(requestID: requestID))
+        }
+    }
+
+    private func stream(
+        body: ByteBuffer,
+        summary: ChatRequestSummary,
+        plan: RoutePlan,
+        requestID: String,
+        receivedAt: ContinuousClock.Instant,
+        deadline: ContinuousClock.Instant
+    ) async throws(GatewayError) -> Response {
+        let served = try await executor.execute(plan: plan, deadline: deadline, stream: true) {
+            adapter, deployment, attemptDeadline throws(UpstreamFailure) in
+            let call = ChatCall(body: body, summary: summary, upstreamModel: deployment.model, requestID: requestID, deadline: attemptDeadline)
+            var upstream = try await adapter.stream(call)
+            guard let first = try await upstream.next() else {
+                throw UpstreamFailure(kind: .serverError, message: "upstream stream ended before its first event")
+            }
+            return StreamStart(first: first, rest: upstream)
+        }
+        let overhead = (ContinuousClock.now - receivedAt) - served.upstreamDuration
+        var headers = ResponseHeaders.proxied(
+            requestID: requestID, plan: plan, deployment: served.deployment, attempts: served.attempts,
+            overhead: overhead, contentType: "text/event-stream"
+        )
+        headers[.cacheControl] = "no-cache"
+        var relay = StreamRelay(
+            start: served.value,
+            ticket: served.ticket,
+            includeUsage: true,
+            idleTimeout: .milliseconds(plan.streamIdleTimeoutMs),
+            shape: .anthropic,
+            logger: runtime.logger
+        )
+        relay.anthropicEncoder = AnthropicStreamEncoder(messageID: nil, model: summary.model)
+        let finished = relay
+        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            try await finished.run(into: &writer)
+        })
+    }
+}
