@@ -10,31 +10,49 @@ import Testing
 @Suite("Python SDK drop-in clients")
 struct PythonClientTests {
     static let required = ProcessInfo.processInfo.environment["SWITCHYARD_REQUIRE_PYTHON_CLIENTS"] == "1"
-    static let available = PythonRunner.canImport("openai") && PythonRunner.canImport("pytest")
+    static let available = PythonRunner.canImport("openai") && PythonRunner.canImport("anthropic") && PythonRunner.canImport("pytest")
 
     @Test(.enabled(if: required || available, "python3 with openai and pytest not installed"))
-    func openAISDK() async throws {
+    func officialSDKs() async throws {
         #expect(Self.available, "python3 -m pip install -r Tests/clients/requirements.txt")
         var failing = SimulatorOptions(protocol: .openai)
         failing.errorRate = 1
         failing.errorStatus = 500
-        try await Harness.withGateway(simulators: ["sim-a": SimulatorOptions(protocol: .openai), "sim-bad": failing], { sims in
-            guard let a = sims["sim-a"], let bad = sims["sim-bad"] else { return ([], [], []) }
+        let simulators: [String: SimulatorOptions] = [
+            "sim-a": SimulatorOptions(protocol: .openai), "sim-bad": failing,
+            "sim-claude": SimulatorOptions(protocol: .anthropic), "sim-gemini": SimulatorOptions(protocol: .gemini),
+            "sim-bedrock": SimulatorOptions(protocol: .bedrock),
+        ]
+        try await Harness.withGateway(simulators: simulators, { sims in
+            guard let a = sims["sim-a"], let bad = sims["sim-bad"], let claude = sims["sim-claude"],
+                let gemini = sims["sim-gemini"], let bedrock = sims["sim-bedrock"]
+            else { return ([], [], []) }
             return (
-                [TestConfigs.provider("sim-a", simulator: a), TestConfigs.provider("sim-bad", simulator: bad)],
+                [
+                    TestConfigs.provider("sim-a", simulator: a), TestConfigs.provider("sim-bad", simulator: bad),
+                    CrossProtocolTests.provider("sim-claude", "anthropic", claude),
+                    CrossProtocolTests.provider("sim-gemini", "gemini", gemini),
+                    CrossProtocolTests.provider("sim-bedrock", "bedrock", bedrock),
+                ],
                 [
                     TestConfigs.model("gpt-4o-mini", on: ["sim-a"]),
                     TestConfigs.model("broken-model", on: ["sim-bad"]),
                     TestConfigs.model("text-embedding-3-small", on: ["sim-a"], upstream: "text-embedding-3-small"),
+                    TestConfigs.model("claude-model", on: ["sim-claude"], upstream: "claude-sonnet-4-5"),
+                    TestConfigs.model("gemini-model", on: ["sim-gemini"], upstream: "gemini-2.5-flash"),
+                    TestConfigs.model("bedrock-model", on: ["sim-bedrock"], upstream: "anthropic.claude-3-haiku-20240307-v1:0"),
                 ],
                 [RouteConfig(name: "failover-route", strategy: .priority, targets: ["broken-model", "gpt-4o-mini"])]
             )
         }) { gateway, _ in
             let result = try await PythonRunner.pytest(
-                "Tests/clients/test_openai_sdk.py",
+                ["Tests/clients/test_openai_sdk.py", "Tests/clients/test_every_protocol.py", "Tests/clients/test_anthropic_sdk.py"],
                 environment: ["SWITCHYARD_BASE_URL": gateway.baseURL + "/v1", "SWITCHYARD_API_KEY": Harness.clientKey]
             )
             #expect(result.status == 0, "pytest output:\n\(result.output)")
+            // The SDK runs' own summary, for the CI log.
+            let summary = result.output.split(separator: "\n").last { $0.contains("passed") || $0.contains("failed") }
+            print("Python SDK clients: \(summary ?? "no summary")")
         }
     }
 }
@@ -56,8 +74,12 @@ enum PythonRunner {
     }
 
     static func pytest(_ path: String, environment: [String: String]) async throws -> (status: Int32, output: String) {
+        try await pytest([path], environment: environment)
+    }
+
+    static func pytest(_ paths: [String], environment: [String: String]) async throws -> (status: Int32, output: String) {
         try await Task.detached {
-            try runSync(["python3", "-m", "pytest", "-q", "-p", "no:cacheprovider", path], environment: environment)
+            try runSync(["python3", "-m", "pytest", "-q", "-p", "no:cacheprovider"] + paths, environment: environment)
         }.value
     }
 
