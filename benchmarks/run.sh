@@ -108,9 +108,9 @@ S_GW=$(stream_run "http://127.0.0.1:$GW_PORT/v1/chat/completions" 32 stream-rout
 MAXOK=0; RSS_LOAD=0
 for n in 64 128 256 512; do
   [ "$n" -gt "$STREAMS_MAX" ] && break
-  ( sleep 1.0; rss_kb "$GW_PID" >"$WORK/rss.$n" ) &
+  ( sleep 1.0; rss_kb "$GW_PID" >"$WORK/rss.$n" ) & RSS_PID=$!
   OUT=$(stream_run "http://127.0.0.1:$GW_PORT/v1/chat/completions" "$n" stream-route)
-  wait
+  wait "$RSS_PID"
   r=$(cat "$WORK/rss.$n"); [ "$r" -gt "$RSS_LOAD" ] && RSS_LOAD=$r
   ok=$(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print(int(d["complete"]==d["streams"] and d["error_count"]==0 and d["chunks_per_stream"]["min"]==d["chunks_per_stream"]["max"]))' "$OUT")
   echo "   $n streams: $OUT"

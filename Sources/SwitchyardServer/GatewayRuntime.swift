@@ -99,8 +99,14 @@ public final class GatewayRuntime: Sendable {
             return VertexAdapter(provider: provider, baseURL: baseURL, http: http, logger: logger)
         case .bedrock:
             return BedrockAdapter(provider: provider, baseURL: baseURL, http: http, logger: logger)
+        case .azure:
+            return AzureAdapter(provider: provider, baseURL: baseURL, http: http, logger: logger)
+        case .cohere:
+            return CohereAdapter(provider: provider, baseURL: baseURL, http: http, logger: logger)
         case _ where kind.isOpenAICompatible:
-            return OpenAIAdapter(name: provider.name, baseURL: baseURL, apiKey: provider.apiKey, http: http, logger: logger)
+            // Simulated providers speak plain OpenAI whatever preset they stand in for.
+            let wire = provider.simulate == nil ? kind : .openai
+            return OpenAIAdapter(provider: provider, wire: wire, baseURL: baseURL, http: http, logger: logger)
         default:
             return nil
         }

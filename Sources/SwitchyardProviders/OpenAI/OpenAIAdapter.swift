@@ -5,7 +5,8 @@ import NIOHTTP1
 import SwitchyardCore
 
 /// The adapter for OpenAI and every OpenAI-compatible preset: the client's body passes
-/// through with only `model` rewritten, and answers come back as they are.
+/// through with only `model` rewritten (plus the preset's deviations, providers.md §7, also
+/// by splicing), and answers come back as they are.
 public struct OpenAIAdapter: ProviderAdapter {
     public let name: String
     public let capabilities: ProviderCapabilities
@@ -15,6 +16,8 @@ public struct OpenAIAdapter: ProviderAdapter {
     private let logger: Logger
     /// Largest upstream answer read whole (non-streaming).
     private let maxResponseBytes: Int
+    /// The provider's deviations from OpenAI.
+    public let preset: OpenAICompatiblePreset
 
     public init(
         name: String,
@@ -23,8 +26,10 @@ public struct OpenAIAdapter: ProviderAdapter {
         http: UpstreamHTTPClient,
         capabilities: ProviderCapabilities = ProviderCapabilities(),
         maxResponseBytes: Int = 64 * 1024 * 1024,
+        preset: OpenAICompatiblePreset = .openai,
         logger: Logger
     ) {
+        self.preset = preset
         self.name = name
         self.baseURL = baseURL
         self.apiKey = apiKey
@@ -34,13 +39,39 @@ public struct OpenAIAdapter: ProviderAdapter {
         self.logger = logger
     }
 
+    /// An adapter for an OpenAI-compatible preset: its deviation table, and its default
+    /// base URL when `baseURL` is empty.
+    public init(
+        provider: ProviderConfig,
+        wire: ProviderProtocol,
+        baseURL: String,
+        http: UpstreamHTTPClient,
+        logger: Logger
+    ) {
+        var base = baseURL.isEmpty ? (wire.defaultBaseURL ?? "") : baseURL
+        while base.hasSuffix("/") { base.removeLast() }
+        self.init(
+            name: provider.name,
+            baseURL: base,
+            apiKey: provider.apiKey,
+            http: http,
+            capabilities: ProviderCapabilities(
+                embeddings: ![ProviderProtocol.deepseek, .groq, .xai, .moonshot].contains(wire),
+                tools: wire != .perplexity
+            ),
+            preset: .preset(for: wire),
+            logger: logger
+        )
+    }
+
     public func send(_ call: ChatCall) async throws(UpstreamFailure) -> UpstreamReply {
         let request = try makeRequest(path: "/chat/completions", call: call, forceUsage: false, stream: false)
         return try await exchange(request, deadline: call.deadline)
     }
 
     public func embeddings(_ call: ChatCall) async throws(UpstreamFailure) -> UpstreamReply {
-        let request = try makeRequest(path: "/embeddings", call: call, forceUsage: false, stream: false)
+        // Embedding bodies are not chat bodies: only `model` is spliced.
+        let request = try makeRequest(path: "/embeddings", call: call, forceUsage: false, stream: false, preset: .openai)
         return try await exchange(request, deadline: call.deadline)
     }
 
@@ -53,8 +84,15 @@ public struct OpenAIAdapter: ProviderAdapter {
         return ChatEventStream(OpenAIStreamSource(body: response.body))
     }
 
-    private func makeRequest(path: String, call: ChatCall, forceUsage: Bool, stream: Bool) throws(UpstreamFailure) -> HTTPClientRequest {
-        guard let body = OpenAIBodyRewriter.rewrite(call.body, upstreamModel: call.upstreamModel, forceUsage: forceUsage) else {
+    private func makeRequest(
+        path: String,
+        call: ChatCall,
+        forceUsage: Bool,
+        stream: Bool,
+        preset explicitPreset: OpenAICompatiblePreset? = nil
+    ) throws(UpstreamFailure) -> HTTPClientRequest {
+        let preset = explicitPreset ?? self.preset
+        guard let body = PresetBodyRewriter.rewrite(call.body, upstreamModel: call.upstreamModel, forceUsage: forceUsage, preset: preset) else {
             throw UpstreamFailure(kind: .invalidRequest, status: 400, message: "request body is not a JSON object")
         }
         var request = HTTPClientRequest(url: baseURL + path)

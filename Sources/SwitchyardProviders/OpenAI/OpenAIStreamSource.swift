@@ -4,6 +4,11 @@ import SwitchyardCore
 
 /// Reads an OpenAI-style SSE stream (providers.md §1.3) into chat events, forwarding each
 /// chunk's bytes as they are: only the usage chunk and error objects are decoded.
+///
+/// Providers that report usage on a chunk that still has choices (Groq's `x_groq.usage`,
+/// Mistral's and Perplexity's last chunk) get a usage-only chunk made for them at the end,
+/// unless they also sent a standard one. Azure's chunks with empty `choices` and no usage
+/// (prompt filter results) can be skipped.
 struct OpenAIStreamSource: ChatEventSource, @unchecked Sendable {
     // @unchecked: the body iterator is used by the single consuming task only; the
     // stream is handed over once from the adapter to the relay and never shared.
@@ -14,13 +19,20 @@ struct OpenAIStreamSource: ChatEventSource, @unchecked Sendable {
     private var finished = false
     private var sawFinishReason = false
     private var bodyEnded = false
+    private let skipEmptyChoices: Bool
+    /// True once a usage-only chunk went out.
+    private var sentUsage = false
+    /// Usage seen on a chunk with choices, for a usage chunk made at the end.
+    private var inlineUsage: OpenAIWire.InlineUsage?
 
-    init(body: HTTPClientResponse.Body) {
+    init(body: HTTPClientResponse.Body, skipEmptyChoices: Bool = false) {
         self.body = body.makeAsyncIterator()
+        self.skipEmptyChoices = skipEmptyChoices
         ready.reserveCapacity(8)
     }
 
     mutating func next() async throws(UpstreamFailure) -> ChatStreamEvent? {
+        if finished { return nil }
         while true {
             while readyIndex < ready.count {
                 let event = ready[readyIndex]
@@ -33,7 +45,7 @@ struct OpenAIStreamSource: ChatEventSource, @unchecked Sendable {
                 // No `[DONE]`: a stream that already finished its answer is complete;
                 // one cut before that must not look like a success.
                 finished = true
-                if sawFinishReason { return nil }
+                if sawFinishReason { return finalUsage() }
                 throw UpstreamFailure(kind: .serverError, message: "upstream stream ended before it was complete")
             }
             ready.removeAll(keepingCapacity: true)
@@ -61,7 +73,7 @@ struct OpenAIStreamSource: ChatEventSource, @unchecked Sendable {
     private mutating func classify(_ event: SSEEvent) throws(UpstreamFailure) -> ChatStreamEvent? {
         if event.isDone {
             finished = true
-            return nil
+            return finalUsage()
         }
         let data = event.data
         if data.readableBytes == 0 { return nil }
@@ -75,9 +87,24 @@ struct OpenAIStreamSource: ChatEventSource, @unchecked Sendable {
         if !sawFinishReason, data.containsBytes(#""finish_reason":""#) {
             sawFinishReason = true
         }
-        if data.containsBytes(#""choices":[]"#), let usage = OpenAIWire.usage(in: data) {
-            return .usage(usage, data)
+        if data.containsBytes(#""choices":[]"#) {
+            if let usage = OpenAIWire.usage(in: data) {
+                sentUsage = true
+                return .usage(usage, data)
+            }
+            if skipEmptyChoices { return nil }
+            return .chunk(data)
+        }
+        if !sentUsage, let inline = OpenAIWire.inlineUsage(in: data) {
+            inlineUsage = inline
         }
         return .chunk(data)
+    }
+
+    /// The usage chunk made from usage seen inline, when no standard one was sent.
+    private mutating func finalUsage() -> ChatStreamEvent? {
+        guard !sentUsage, let inline = inlineUsage else { return nil }
+        sentUsage = true
+        return inline.chunk().event()
     }
 }

@@ -10,9 +10,13 @@ enum OpenAIWire {
         struct PromptDetails: Decodable {
             var cached_tokens: Int?
         }
+        struct CompletionDetails: Decodable {
+            var reasoning_tokens: Int?
+        }
         var prompt_tokens: Int?
         var completion_tokens: Int?
         var prompt_tokens_details: PromptDetails?
+        var completion_tokens_details: CompletionDetails?
         /// DeepSeek's cache-hit count.
         var prompt_cache_hit_tokens: Int?
 
@@ -74,7 +78,13 @@ enum OpenAIWire {
     /// Decodes `usage` from a whole response or a chunk, if it carries a non-null one.
     static func usage(in body: ByteBuffer) -> TokenUsage? {
         guard body.containsBytes(#""usage""#) else { return nil }
-        struct Holder: Decodable { var usage: Usage? }
-        return (try? JSONDecoder().decode(Holder.self, from: body))?.usage?.tokenUsage
+        // Decode only the `usage` member's bytes, not the whole answer.
+        let range: Range<Int>? = body.withUnsafeReadableBytes { raw in
+            JSONTopLevelScanner.scan(raw, keys: ["usage"])?["usage"]?.value
+        }
+        guard let range, let slice = body.getSlice(at: body.readerIndex + range.lowerBound, length: range.count),
+            slice.readableBytes > 4  // not `null`
+        else { return nil }
+        return (try? JSONDecoder().decode(Usage.self, from: slice))?.tokenUsage
     }
 }

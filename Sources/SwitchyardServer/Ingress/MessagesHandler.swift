@@ -13,6 +13,7 @@ struct MessagesHandler: Sendable {
 
     func handle(_ request: Request) async -> Response {
         let requestID = RequestIdentity.id(for: request)
+        var record = RequestRecord(endpoint: "messages", requestID: requestID)
         do throws(GatewayError) {
             let raw = try await RequestBodyReader.read(request, limit: runtime.config.server.maxBodyBytes)
             let receivedAt = ContinuousClock.now
@@ -23,13 +24,16 @@ struct MessagesHandler: Sendable {
                 throw GatewayError(.invalidRequest, message: error.message, param: error.param, status: error.status)
             }
             let summary = ingress.summary
+            runtime.telemetry.body(String(buffer: raw), requestID: requestID)
             guard let plan = runtime.resolver.resolve(summary.model) else {
                 throw GatewayError.modelNotFound(summary.model)
             }
+            record.plan = plan
+            record.stream = summary.stream
             let deadline = receivedAt + .milliseconds(SLA.effectiveMs(plan: plan, request: request))
             let body = ingress.body
             if summary.stream {
-                return try await stream(body: body, summary: summary, plan: plan, requestID: requestID, receivedAt: receivedAt, deadline: deadline)
+                return try await stream(body: body, summary: summary, plan: plan, requestID: requestID, receivedAt: receivedAt, deadline: deadline, record: record)
             }
             let served = try await executor.execute(plan: plan, deadline: deadline, stream: false) {
                 adapter, deployment, attemptDeadline throws(UpstreamFailure) in
@@ -43,6 +47,9 @@ struct MessagesHandler: Sendable {
                 throw GatewayError(.upstreamFailed, message: error.message, status: error.status)
             }
             let overhead = (ContinuousClock.now - receivedAt) - served.upstreamDuration
+            record.served(plan: plan, deployment: served.deployment, attempts: served.attempts, overhead: overhead)
+            record.usage = served.value.usage
+            runtime.telemetry.finish(record)
             var headers = ResponseHeaders.proxied(
                 requestID: requestID, plan: plan, deployment: served.deployment, attempts: served.attempts,
                 overhead: overhead, contentType: "application/json"
@@ -52,6 +59,8 @@ struct MessagesHandler: Sendable {
             }
             return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: translated))
         } catch {
+            record.failed(error)
+            runtime.telemetry.finish(record)
             return ErrorResponse.response(error, shape: .anthropic, headers: ResponseHeaders.errorHeaders(requestID: requestID))
         }
     }
@@ -62,7 +71,8 @@ struct MessagesHandler: Sendable {
         plan: RoutePlan,
         requestID: String,
         receivedAt: ContinuousClock.Instant,
-        deadline: ContinuousClock.Instant
+        deadline: ContinuousClock.Instant,
+        record: RequestRecord
     ) async throws(GatewayError) -> Response {
         let served = try await executor.execute(plan: plan, deadline: deadline, stream: true) {
             adapter, deployment, attemptDeadline throws(UpstreamFailure) in
@@ -88,6 +98,17 @@ struct MessagesHandler: Sendable {
             logger: runtime.logger
         )
         relay.anthropicEncoder = AnthropicStreamEncoder(messageID: nil, model: summary.model)
+        var record = record
+        record.served(plan: plan, deployment: served.deployment, attempts: served.attempts, overhead: overhead)
+        record.ttft = ContinuousClock.now - record.started
+        let started = record
+        let telemetry = runtime.telemetry
+        relay.onFinish = { usage, end in
+            var record = started
+            record.usage = usage
+            record.streamEnd = end
+            telemetry.finish(record)
+        }
         let finished = relay
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
             try await finished.run(into: &writer)

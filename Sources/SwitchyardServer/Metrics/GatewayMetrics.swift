@@ -58,7 +58,8 @@ public final class GatewayMetrics: Sendable {
             registry.makeCounter(
                 descriptor: Self.describe(MetricName.requests),
                 labels: [
-                    ("route", key.route), ("model", key.model), ("provider", key.provider), ("status", String(key.status)),
+                    ("route", key.route), ("model", key.model), ("provider", key.provider),
+                    ("status", String(key.status)),
                 ]
             )
         }
@@ -97,7 +98,9 @@ public final class GatewayMetrics: Sendable {
         tokens = HandleCache { key in
             registry.makeCounter(
                 descriptor: Self.describe(MetricName.tokens),
-                labels: [("provider", key.provider), ("model", key.model), ("direction", key.input ? "input" : "output")]
+                labels: [
+                    ("provider", key.provider), ("model", key.model), ("direction", key.input ? "input" : "output"),
+                ]
             )
         }
         spend = HandleCache { key in
@@ -178,7 +181,8 @@ public final class GatewayMetrics: Sendable {
         MetricName.requests: "Client requests answered, by route, upstream model, provider and HTTP status.",
         MetricName.requestDuration: "Request latency from arrival to the last byte, in seconds.",
         MetricName.ttft: "Streaming requests' time to first token from arrival, in seconds.",
-        MetricName.upstreamAttempts: "Upstream attempts by provider and outcome (ok, rate_limited, error, timeout, connect).",
+        MetricName.upstreamAttempts:
+            "Upstream attempts by provider and outcome (ok, rate_limited, error, timeout, connect).",
         MetricName.fallbacks: "Requests served by another provider than the first one tried.",
         MetricName.hedges: "Hedged requests by outcome: won when the hedge answered first.",
         MetricName.providerHealthy: "1 when the provider can take traffic (circuit not open, last probe ok).",

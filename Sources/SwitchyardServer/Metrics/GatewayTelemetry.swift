@@ -36,7 +36,10 @@ final class GatewayTelemetry: Sendable {
         ExecutionObserver(
             onFallback: { [metrics, logger] route, from, to in
                 metrics.fallback(route: route, from: from, to: to)
-                logger.info("failover", metadata: ["route": "\(route)", "from_provider": "\(from)", "to_provider": "\(to)"])
+                logger.info(
+                    "failover",
+                    metadata: ["route": "\(route)", "from_provider": "\(from)", "to_provider": "\(to)"]
+                )
             },
             onHedge: { [metrics, logger] route, won in
                 metrics.hedge(route: route, won: won)

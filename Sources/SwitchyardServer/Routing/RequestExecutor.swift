@@ -47,7 +47,7 @@ struct RequestExecutor: Sendable {
                 try? await Task.sleep(until: deadline, clock: .continuous)
                 return Task.isCancelled ? nil : .failure(FailoverPolicy.slaExceeded(plan))
             }
-            var outcome: Result<Served<Value>, GatewayError> = .failure(FailoverPolicy.slaExceeded(plan))
+            var outcome: Result<Served<Value>, GatewayError>?
             while let next = await group.next() {
                 if let next {
                     outcome = next
@@ -56,7 +56,7 @@ struct RequestExecutor: Sendable {
             }
             group.cancelAll()
             // A stream that won just as the deadline fired is dropped here; its ticket cancels itself.
-            return outcome
+            return outcome ?? .failure(FailoverPolicy.slaExceeded(plan))
         }
         return try result.get()
     }

@@ -32,7 +32,10 @@ struct MetricsTests {
     ]
 
     static let clientKey = "sy-client-SECRET-5f1c9e"
-    static let providerKeys = ["good": "sk-good-SECRET-a81d", "bad": "sk-bad-SECRET-77c0", "slow": "sk-slow-SECRET-3b2e", "quick": "sk-quick-SECRET-d4f6"]
+    static let providerKeys = [
+        "good": "sk-good-SECRET-a81d", "bad": "sk-bad-SECRET-77c0", "slow": "sk-slow-SECRET-3b2e",
+        "quick": "sk-quick-SECRET-d4f6",
+    ]
     static var auth: [String: String] { ["authorization": "Bearer \(clientKey)"] }
 
     static func sim(latencyMs: Int = 5, errorRate: Double = 0) -> SimulatorOptions {
@@ -51,7 +54,9 @@ struct MetricsTests {
         _ body: (RunningGateway) async throws -> Void
     ) async throws {
         try await Harness.withGateway(
-            simulators: ["good": sim(), "bad": sim(errorRate: 1), "slow": sim(latencyMs: 3_000), "quick": sim(latencyMs: 20)],
+            simulators: [
+                "good": sim(), "bad": sim(errorRate: 1), "slow": sim(latencyMs: 3_000), "quick": sim(latencyMs: 20),
+            ],
             apiKeys: [clientKey],
             logger: logger,
             logBodies: logBodies,
@@ -59,7 +64,12 @@ struct MetricsTests {
                 let names = ["good", "bad", "slow", "quick"]
                 let providers = names.compactMap { name in
                     sims[name].map {
-                        TestConfigs.provider(name, simulator: $0, apiKey: providerKeys[name] ?? "", probeIntervalMs: name == "good" ? 100 : nil)
+                        TestConfigs.provider(
+                            name,
+                            simulator: $0,
+                            apiKey: providerKeys[name] ?? "",
+                            probeIntervalMs: name == "good" ? 100 : nil
+                        )
                     }
                 }
                 return (
@@ -67,7 +77,13 @@ struct MetricsTests {
                     names.map { TestConfigs.model("m-\($0)", on: [$0]) },
                     [
                         RouteConfig(name: "failover", strategy: .priority, targets: ["m-bad", "m-good"]),
-                        RouteConfig(name: "hedged", strategy: .priority, slaMs: 8_000, targets: ["m-slow", "m-quick"], hedge: .afterMs(100)),
+                        RouteConfig(
+                            name: "hedged",
+                            strategy: .priority,
+                            slaMs: 8_000,
+                            targets: ["m-slow", "m-quick"],
+                            hedge: .afterMs(100)
+                        ),
                     ]
                 )
             }
@@ -117,32 +133,60 @@ struct MetricsTests {
             let metrics = PrometheusText(scrape.body)
             #expect(metrics.malformed.isEmpty, "unparsable lines: \(metrics.malformed)")
             for (name, type) in Self.spec {
-                #expect(metrics.types[name] == type, "\(name) should be a \(type), is \(metrics.types[name] ?? "missing")")
+                #expect(
+                    metrics.types[name] == type,
+                    "\(name) should be a \(type), is \(metrics.types[name] ?? "missing")"
+                )
                 let sampleName = type == "histogram" ? name + "_count" : name
                 #expect(metrics.has(sampleName), "\(name) has no samples")
             }
 
             let requests = "switchyard_requests_total"
-            #expect(metrics.value(requests, ["route": "m-good", "model": "gpt-4o-mini", "provider": "good", "status": "200"]) == 4)
+            #expect(
+                metrics.value(
+                    requests,
+                    ["route": "m-good", "model": "gpt-4o-mini", "provider": "good", "status": "200"]
+                ) == 4
+            )
             #expect(metrics.value(requests, ["route": "failover", "provider": "good", "status": "200"]) == 1)
             #expect(metrics.value(requests, ["route": "hedged", "provider": "quick", "status": "200"]) == 1)
             #expect(metrics.value(requests, ["route": "good/gpt-4o-mini", "model": "gpt-4o-mini"]) == 1)
-            #expect(metrics.value(requests, ["route": "good/other"]) == 1, "an unlisted direct model is folded into 'other'")
+            #expect(
+                metrics.value(requests, ["route": "good/other"]) == 1,
+                "an unlisted direct model is folded into 'other'"
+            )
             #expect(metrics.value(requests, ["route": "none", "status": "404"]) == 1)
             #expect(!scrape.body.contains("unlisted-model-7e1"), "free text from the client never becomes a label")
             #expect(!scrape.body.contains("no-such-model"))
 
-            #expect(metrics.value("switchyard_request_duration_seconds_count", ["route": "m-good", "provider": "good"]) == 4)
+            #expect(
+                metrics.value("switchyard_request_duration_seconds_count", ["route": "m-good", "provider": "good"]) == 4
+            )
             #expect(metrics.value("switchyard_ttft_seconds_count", ["route": "m-good", "provider": "good"]) == 1)
             #expect(metrics.value("switchyard_ttft_seconds_bucket", ["route": "m-good", "le": "+Inf"]) == 1)
-            #expect(metrics.value("switchyard_fallbacks_total", ["route": "failover", "from_provider": "bad", "to_provider": "good"]) == 1)
+            #expect(
+                metrics.value(
+                    "switchyard_fallbacks_total",
+                    ["route": "failover", "from_provider": "bad", "to_provider": "good"]
+                ) == 1
+            )
             #expect(metrics.value("switchyard_hedges_total", ["route": "hedged", "outcome": "won"]) == 1)
             #expect(metrics.value("switchyard_hedges_total", ["route": "hedged", "outcome": "lost"]) == 0)
             #expect(metrics.value("switchyard_upstream_attempts_total", ["provider": "bad", "outcome": "error"]) == 1)
             #expect(metrics.value("switchyard_upstream_attempts_total", ["provider": "quick", "outcome": "ok"]) == 1)
             #expect(metrics.value("switchyard_upstream_attempts_total", ["provider": "good", "outcome": "ok"]) >= 6)
-            #expect(metrics.value("switchyard_tokens_total", ["provider": "good", "model": "gpt-4o-mini", "direction": "input"]) > 0)
-            #expect(metrics.value("switchyard_tokens_total", ["provider": "good", "model": "gpt-4o-mini", "direction": "output"]) > 0)
+            #expect(
+                metrics.value(
+                    "switchyard_tokens_total",
+                    ["provider": "good", "model": "gpt-4o-mini", "direction": "input"]
+                ) > 0
+            )
+            #expect(
+                metrics.value(
+                    "switchyard_tokens_total",
+                    ["provider": "good", "model": "gpt-4o-mini", "direction": "output"]
+                ) > 0
+            )
             #expect(metrics.value("switchyard_spend_usd_total", ["provider": "good", "model": "gpt-4o-mini"]) > 0)
             #expect(metrics.value("switchyard_provider_healthy", ["provider": "good"]) == 1)
             #expect(metrics.value("switchyard_provider_latency_seconds", ["provider": "good", "quantile": "0.5"]) > 0)
@@ -150,16 +194,42 @@ struct MetricsTests {
             #expect(metrics.has("switchyard_in_flight_requests", ["provider": "slow"]))
             #expect(metrics.value("switchyard_provider_circuit_state", ["provider": "good", "state": "closed"]) == 1)
 
-            try Promtool.expectAccepts(scrape.body)
+            try await Promtool.expectAccepts(scrape.body)
 
             if PythonMetricsCheck.shouldRun {
                 #expect(PythonMetricsCheck.available, "python3 -m pip install -r Tests/clients/requirements.txt")
-                let result = try await PythonRunner.pytest(
-                    "Tests/clients/test_metrics_format.py",
-                    environment: ["SWITCHYARD_METRICS_URL": gateway.baseURL + "/metrics"]
-                )
+                // On a thread of its own: pytest calls back into this process's gateway, whose
+                // handlers need the (two-thread) cooperative pool that a blocking wait would hold.
+                let result = try await OffPool.run {
+                    try PythonRunner.runSync(
+                        [
+                            "python3", "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                            "Tests/clients/test_metrics_format.py",
+                        ],
+                        environment: ["SWITCHYARD_METRICS_URL": gateway.baseURL + "/metrics"]
+                    )
+                }
                 #expect(result.status == 0, "pytest output:\n\(result.output)")
             }
+        }
+    }
+
+    @Test func anthropicMessagesAreCountedLikeChat() async throws {
+        try await Self.withTrafficGateway { gateway in
+            let headers = ["x-api-key": Self.clientKey, "anthropic-version": "2023-06-01"]
+            for stream in [false, true] {
+                let body =
+                    #"{"model":"m-good","max_tokens":8,"stream":\#(stream),"messages":[{"role":"user","content":"hi"}]}"#
+                let reply = try await http.post(gateway.baseURL + "/v1/messages", body: body, headers: headers)
+                #expect(reply.status == 200, "body: \(reply.body)")
+            }
+            let metrics = PrometheusText(try await http.get(gateway.baseURL + "/metrics").body)
+            #expect(
+                metrics.value("switchyard_requests_total", ["route": "m-good", "provider": "good", "status": "200"])
+                    == 2
+            )
+            #expect(metrics.value("switchyard_ttft_seconds_count", ["route": "m-good"]) == 1)
+            #expect(metrics.value("switchyard_tokens_total", ["provider": "good", "direction": "output"]) > 0)
         }
     }
 
@@ -172,12 +242,21 @@ struct MetricsTests {
             seen.append(try await http.get(gateway.baseURL + "/metrics"))
             seen.append(try await http.get(gateway.baseURL + "/health"))
             seen.append(try await http.get(gateway.baseURL + "/v1/models", headers: Self.auth))
-            seen.append(try await http.post(gateway.baseURL + "/v1/chat/completions", body: Harness.chatBody(model: "m-good"), headers: ["authorization": "Bearer wrong"]))
+            seen.append(
+                try await http.post(
+                    gateway.baseURL + "/v1/chat/completions",
+                    body: Harness.chatBody(model: "m-good"),
+                    headers: ["authorization": "Bearer wrong"]
+                )
+            )
             let secrets = [Self.clientKey] + Array(Self.providerKeys.values)
             for reply in seen {
                 let headers = reply.headers.map { "\($0.name): \($0.value)" }.joined(separator: "\n")
                 for secret in secrets {
-                    #expect(!reply.body.contains(secret) && !headers.contains(secret), "a secret leaked into a response")
+                    #expect(
+                        !reply.body.contains(secret) && !headers.contains(secret),
+                        "a secret leaked into a response"
+                    )
                 }
             }
             await gateway.stop()
@@ -189,16 +268,26 @@ struct MetricsTests {
             #expect(!text.contains(prompt), "prompts are never logged unless server.log_bodies is on")
 
             // Every line is one JSON object; one access line per proxied request.
-            let objects = lines.all.compactMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any] }
+            let objects = lines.all.compactMap {
+                (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any]
+            }
             #expect(objects.count == lines.all.count, "every log line is a JSON object")
             let access = objects.filter { $0["message"] as? String == "request" }
-            #expect(access.count == 9, "one access line per chat request (the 401 never reaches a route), got \(access.count)")
+            #expect(
+                access.count == 9,
+                "one access line per chat request (the 401 never reaches a route), got \(access.count)"
+            )
             let stream = access.first { $0["stream"] as? Bool == true }
-            for field in ["ts", "level", "label", "request_id", "route", "model", "provider", "attempts", "status", "latency_ms", "ttft_ms", "overhead_ms", "tokens_in", "tokens_out", "cost_usd"] {
+            for field in [
+                "ts", "level", "label", "request_id", "route", "model", "provider", "attempts", "status", "latency_ms",
+                "ttft_ms", "overhead_ms", "tokens_in", "tokens_out", "cost_usd",
+            ] {
                 #expect(stream?[field] != nil, "the stream's access line lacks \(field)")
             }
             #expect(access.contains { $0["route"] as? String == "failover" && $0["attempts"] as? Int == 2 })
-            #expect(objects.contains { $0["message"] as? String == "failover" && $0["to_provider"] as? String == "good" })
+            #expect(
+                objects.contains { $0["message"] as? String == "failover" && $0["to_provider"] as? String == "good" }
+            )
         }
     }
 
@@ -206,7 +295,10 @@ struct MetricsTests {
         let lines = CapturedLines()
         let prompt = "PROMPT-MARKER-51aa"
         try await Self.withTrafficGateway(logger: lines.logger(level: .debug), logBodies: true) { gateway in
-            let body = Harness.chatBody(model: "m-good").replacingOccurrences(of: "\"hello\"", with: JSONString.encode(prompt))
+            let body = Harness.chatBody(model: "m-good").replacingOccurrences(
+                of: "\"hello\"",
+                with: JSONString.encode(prompt)
+            )
             let reply = try await http.post(gateway.baseURL + "/v1/chat/completions", body: body, headers: Self.auth)
             #expect(reply.status == 200)
             await gateway.stop()
@@ -216,100 +308,5 @@ struct MetricsTests {
                 #expect(!text.contains(secret))
             }
         }
-    }
-}
-
-/// Log lines captured through the gateway's own JSON handler.
-final class CapturedLines: Sendable {
-    private let lines = Mutex<[String]>([])
-
-    var all: [String] { lines.withLock { $0 } }
-
-    func logger(level: Logger.Level) -> Logger {
-        var logger = Logger(label: "switchyard.test") { label in
-            JSONLogHandler(label: label, level: level) { [self] line in
-                lines.withLock { $0.append(line) }
-            }
-        }
-        logger.logLevel = level
-        return logger
-    }
-}
-
-/// `promtool check metrics` from Debian's `prometheus` package, when installed; CI sets
-/// SWITCHYARD_REQUIRE_PROMTOOL=1 so a missing promtool fails instead of skipping.
-enum Promtool {
-    static let required = ProcessInfo.processInfo.environment["SWITCHYARD_REQUIRE_PROMTOOL"] == "1"
-    /// SPEC §5 names a gauge with a `quantile` label (ring-buffer percentiles); promtool's
-    /// linter reserves that label for summaries. The contract wins; nothing else may appear.
-    static let acceptedLint = #"switchyard_provider_latency_seconds non-summary metrics should not have "quantile" label"#
-
-    static var available: Bool { (try? PythonRunner.runSync(["sh", "-c", "command -v promtool"]).status) == 0 }
-
-    static func expectAccepts(_ body: String) throws {
-        guard available else {
-            #expect(!required, "promtool not installed: apt-get install prometheus")
-            return
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["promtool", "check", "metrics"]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        input.fileHandleForWriting.write(Data(body.utf8))
-        try input.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let problems = String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init).filter { !$0.isEmpty }
-        let unexpected = problems.filter { $0 != acceptedLint }
-        #expect(unexpected.isEmpty, "promtool check metrics:\n\(problems.joined(separator: "\n"))")
-        #expect(process.terminationStatus == 0 || !problems.isEmpty, "promtool failed without saying why")
-    }
-}
-
-/// Tests/clients/test_metrics_format.py: `prometheus_client`'s parser over a live scrape.
-enum PythonMetricsCheck {
-    static let available = PythonRunner.canImport("prometheus_client") && PythonRunner.canImport("pytest")
-    static var shouldRun: Bool { PythonClientTests.required || available }
-}
-
-/// config/grafana/switchyard.json imports: valid JSON, panels with PromQL, and every metric
-/// it queries is one the gateway exposes.
-@Suite("Grafana dashboard")
-struct GrafanaDashboardTests {
-    @Test func dashboardIsValidJSONOverExposedMetrics() throws {
-        let url = PythonRunner.packageRoot.appendingPathComponent("config/grafana/switchyard.json")
-        let data = try Data(contentsOf: url)
-        let dashboard = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-        #expect(dashboard["title"] as? String == "Switchyard")
-        #expect(dashboard["schemaVersion"] is Int)
-        let panels = try #require(dashboard["panels"] as? [[String: Any]])
-        let queries = panels.flatMap { ($0["targets"] as? [[String: Any]] ?? []).compactMap { $0["expr"] as? String } }
-        #expect(panels.count >= 10)
-        #expect(queries.count >= 20)
-        let exposed = Set(MetricsTests.spec.map(\.name) + ["switchyard_provider_circuit_state"])
-        var used = Set<String>()
-        for query in queries {
-            var rest = Substring(query)
-            while let start = rest.range(of: "switchyard_") {
-                let name = rest[start.lowerBound...].prefix { $0.isLetter || $0.isNumber || $0 == "_" }
-                rest = rest[name.endIndex...]
-                var base = String(name)
-                for suffix in ["_bucket", "_count", "_sum"] where base.hasSuffix(suffix) && !exposed.contains(base) {
-                    base = String(base.dropLast(suffix.count))
-                }
-                #expect(exposed.contains(base), "the dashboard queries \(name), which /metrics does not expose")
-                used.insert(base)
-            }
-        }
-        // The newcomer's questions: which provider is slow, what did we spend today.
-        #expect(queries.contains { $0.contains("histogram_quantile(0.95") && $0.contains("switchyard_request_duration_seconds_bucket") })
-        #expect(queries.contains { $0.contains("histogram_quantile") && $0.contains("switchyard_ttft_seconds_bucket") })
-        #expect(queries.contains { $0.contains("increase(switchyard_spend_usd_total") && $0.contains("[1d]") })
-        #expect(used.isSuperset(of: Set(MetricsTests.spec.map(\.name))), "unused: \(Set(MetricsTests.spec.map(\.name)).subtracting(used))")
     }
 }

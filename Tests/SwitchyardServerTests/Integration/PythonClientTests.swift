@@ -78,9 +78,11 @@ enum PythonRunner {
     }
 
     static func pytest(_ paths: [String], environment: [String: String]) async throws -> (status: Int32, output: String) {
-        try await Task.detached {
+        // On a thread of its own: blocking a cooperative-pool thread (2 here) can starve the
+        // in-process gateway the child process is talking to.
+        try await OffPool.run {
             try runSync(["python3", "-m", "pytest", "-q", "-p", "no:cacheprovider"] + paths, environment: environment)
-        }.value
+        }
     }
 
     static func runSync(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
