@@ -76,22 +76,27 @@ struct CrossProtocolTests {
         try await exercise(protocol: .bedrock, upstreamModel: "anthropic.claude-3-haiku-20240307-v1:0")
     }
 
-    @Test func anthropicOverloadFailsOverToAnotherProtocol() async throws {
+    @Test func anthropicOverloadFailsOverToGemini() async throws {
         var overloaded = SimulatorOptions(protocol: .anthropic)
         overloaded.errorRate = 1
         overloaded.errorStatus = 529
-        try await Harness.withGateway(simulators: ["claude": overloaded, "gpt": SimulatorOptions(protocol: .openai)], { sims in
-            guard let claude = sims["claude"], let gpt = sims["gpt"] else { return ([], [], []) }
+        try await Harness.withGateway(simulators: ["claude": overloaded, "gemini": SimulatorOptions(protocol: .gemini)], { sims in
+            guard let claude = sims["claude"], let gemini = sims["gemini"] else { return ([], [], []) }
             return (
-                [Self.provider("claude", "anthropic", claude), Self.provider("gpt", "openai", gpt)],
-                [TestConfigs.model("a", on: ["claude"], upstream: "claude-sonnet-4-5"), TestConfigs.model("b", on: ["gpt"])],
+                [Self.provider("claude", "anthropic", claude), Self.provider("gemini", "gemini", gemini)],
+                [TestConfigs.model("a", on: ["claude"], upstream: "claude-sonnet-4-5"), TestConfigs.model("b", on: ["gemini"], upstream: "gemini-2.5-flash")],
                 [RouteConfig(name: "r", strategy: .priority, targets: ["a", "b"])]
             )
         }) { gateway, _ in
             let reply = try await http.post(gateway.baseURL + "/v1/chat/completions", body: Harness.chatBody(model: "r"), headers: Harness.auth)
             #expect(reply.status == 200)
-            #expect(reply.header("x-switchyard-provider") == "gpt")
+            #expect(reply.header("x-switchyard-provider") == "gemini")
             #expect(reply.header("x-switchyard-attempts") == "2")
+            #expect(reply.body.contains("Hello from gemini"))
+            let streamed = try await http.post(gateway.baseURL + "/v1/chat/completions", body: Harness.chatBody(model: "r", stream: true), headers: Harness.auth)
+            #expect(streamed.status == 200)
+            #expect(streamed.header("x-switchyard-provider") == "gemini")
+            #expect(SSEText.dataLines(streamed.body).last == "[DONE]")
         }
     }
 
