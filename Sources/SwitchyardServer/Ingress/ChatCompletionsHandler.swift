@@ -25,7 +25,10 @@ struct ChatCompletionsHandler: Sendable {
             record.stream = summary.stream
             let deadline = receivedAt + .milliseconds(SLA.effectiveMs(plan: plan, request: request))
             if summary.stream {
-                return try await stream(body: body, summary: summary, plan: plan, requestID: requestID, receivedAt: receivedAt, deadline: deadline, record: record)
+                return try await StreamingExchange(runtime: runtime, executor: executor).respond(
+                    body: body, summary: summary, plan: plan, requestID: requestID, receivedAt: receivedAt,
+                    deadline: deadline, record: record, framing: .openAI(includeUsage: summary.includeUsage)
+                )
             }
             let served = try await executor.execute(plan: plan, deadline: deadline, stream: false) {
                 adapter, deployment, attemptDeadline throws(UpstreamFailure) in
@@ -50,63 +53,6 @@ struct ChatCompletionsHandler: Sendable {
             return ErrorResponse.response(error, headers: ResponseHeaders.errorHeaders(requestID: requestID))
         }
     }
-
-    /// Streams: fail over until an upstream has produced its first event, then commit the
-    /// response and relay the rest.
-    private func stream(
-        body: ByteBuffer,
-        summary: ChatRequestSummary,
-        plan: RoutePlan,
-        requestID: String,
-        receivedAt: ContinuousClock.Instant,
-        deadline: ContinuousClock.Instant,
-        record: RequestRecord
-    ) async throws(GatewayError) -> Response {
-        let served = try await executor.execute(plan: plan, deadline: deadline, stream: true) {
-            adapter, deployment, attemptDeadline throws(UpstreamFailure) in
-            let call = ChatCall(body: body, summary: summary, upstreamModel: deployment.model, requestID: requestID, deadline: attemptDeadline)
-            var upstream = try await adapter.stream(call)
-            // An upstream that errors or ends before its first event can still fail over.
-            guard let first = try await upstream.next() else {
-                throw UpstreamFailure(kind: .serverError, message: "upstream stream ended before its first event")
-            }
-            return StreamStart(first: first, rest: upstream)
-        }
-        let overhead = (ContinuousClock.now - receivedAt) - served.upstreamDuration
-        var headers = ResponseHeaders.proxied(
-            requestID: requestID, plan: plan, deployment: served.deployment, attempts: served.attempts,
-            overhead: overhead, contentType: "text/event-stream"
-        )
-        headers[.cacheControl] = "no-cache"
-        var record = record
-        record.served(plan: plan, deployment: served.deployment, attempts: served.attempts, overhead: overhead)
-        record.ttft = ContinuousClock.now - record.started
-        let finished = record
-        let telemetry = runtime.telemetry
-        let relay = StreamRelay(
-            start: served.value,
-            ticket: served.ticket,
-            includeUsage: summary.includeUsage,
-            idleTimeout: .milliseconds(plan.streamIdleTimeoutMs),
-            shape: .openAI,
-            logger: runtime.logger,
-            onFinish: { usage, end in
-                var record = finished
-                record.usage = usage
-                record.streamEnd = end
-                telemetry.finish(record)
-            }
-        )
-        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-            try await relay.run(into: &writer)
-        })
-    }
-}
-
-/// An upstream stream whose first event has arrived.
-struct StreamStart: Sendable {
-    let first: ChatStreamEvent
-    let rest: ChatEventStream
 }
 
 /// The effective SLA of one request: the route's, tightened (never loosened) by the

@@ -33,7 +33,10 @@ struct MessagesHandler: Sendable {
             let deadline = receivedAt + .milliseconds(SLA.effectiveMs(plan: plan, request: request))
             let body = ingress.body
             if summary.stream {
-                return try await stream(body: body, summary: summary, plan: plan, requestID: requestID, receivedAt: receivedAt, deadline: deadline, record: record)
+                return try await StreamingExchange(runtime: runtime, executor: executor).respond(
+                    body: body, summary: summary, plan: plan, requestID: requestID, receivedAt: receivedAt,
+                    deadline: deadline, record: record, framing: .anthropic(model: summary.model)
+                )
             }
             let served = try await executor.execute(plan: plan, deadline: deadline, stream: false) {
                 adapter, deployment, attemptDeadline throws(UpstreamFailure) in
@@ -63,55 +66,5 @@ struct MessagesHandler: Sendable {
             runtime.telemetry.finish(record)
             return ErrorResponse.response(error, shape: .anthropic, headers: ResponseHeaders.errorHeaders(requestID: requestID))
         }
-    }
-
-    private func stream(
-        body: ByteBuffer,
-        summary: ChatRequestSummary,
-        plan: RoutePlan,
-        requestID: String,
-        receivedAt: ContinuousClock.Instant,
-        deadline: ContinuousClock.Instant,
-        record: RequestRecord
-    ) async throws(GatewayError) -> Response {
-        let served = try await executor.execute(plan: plan, deadline: deadline, stream: true) {
-            adapter, deployment, attemptDeadline throws(UpstreamFailure) in
-            let call = ChatCall(body: body, summary: summary, upstreamModel: deployment.model, requestID: requestID, deadline: attemptDeadline)
-            var upstream = try await adapter.stream(call)
-            guard let first = try await upstream.next() else {
-                throw UpstreamFailure(kind: .serverError, message: "upstream stream ended before its first event")
-            }
-            return StreamStart(first: first, rest: upstream)
-        }
-        let overhead = (ContinuousClock.now - receivedAt) - served.upstreamDuration
-        var headers = ResponseHeaders.proxied(
-            requestID: requestID, plan: plan, deployment: served.deployment, attempts: served.attempts,
-            overhead: overhead, contentType: "text/event-stream"
-        )
-        headers[.cacheControl] = "no-cache"
-        var relay = StreamRelay(
-            start: served.value,
-            ticket: served.ticket,
-            includeUsage: true,
-            idleTimeout: .milliseconds(plan.streamIdleTimeoutMs),
-            shape: .anthropic,
-            logger: runtime.logger
-        )
-        relay.anthropicEncoder = AnthropicStreamEncoder(messageID: nil, model: summary.model)
-        var record = record
-        record.served(plan: plan, deployment: served.deployment, attempts: served.attempts, overhead: overhead)
-        record.ttft = ContinuousClock.now - record.started
-        let started = record
-        let telemetry = runtime.telemetry
-        relay.onFinish = { usage, end in
-            var record = started
-            record.usage = usage
-            record.streamEnd = end
-            telemetry.finish(record)
-        }
-        let finished = relay
-        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-            try await finished.run(into: &writer)
-        })
     }
 }
