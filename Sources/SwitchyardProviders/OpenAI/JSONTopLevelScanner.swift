@@ -20,58 +20,69 @@ public enum JSONTopLevelScanner {
         keys: [String]
     ) -> [String: Member]? where Bytes.Element == UInt8, Bytes.Index == Int {
         var found: [String: Member] = [:]
+        let wellFormed = walkMembers(bytes) { keyRange, member, value in
+            guard !keys.isEmpty else { return true }
+            let key = bytes[(keyRange.lowerBound + 1)..<(keyRange.upperBound - 1)]
+            let matched: String?
+            if key.contains(UInt8(ascii: "\\")) {
+                guard let unescaped = unescape(key) else { return false }
+                matched = keys.first { $0 == unescaped }
+            } else {
+                matched = keys.first { key.elementsEqual($0.utf8) }
+            }
+            if let matched {
+                guard found[matched] == nil else { return false }
+                found[matched] = Member(member: member, value: value)
+            }
+            return true
+        }
+        return wellFormed ? found : nil
+    }
+
+    /// Walks the members of `bytes` (exactly one JSON object, whitespace around it allowed),
+    /// calling `visit` with each member's key (quotes included), whole member and value
+    /// ranges. False when the object is malformed or `visit` returned false.
+    static func walkMembers<Bytes: RandomAccessCollection>(
+        _ bytes: Bytes,
+        _ visit: (_ key: Range<Int>, _ member: Range<Int>, _ value: Range<Int>) -> Bool
+    ) -> Bool where Bytes.Element == UInt8, Bytes.Index == Int {
         var i = bytes.startIndex
         let end = bytes.endIndex
         skipWhitespace(bytes, &i)
-        guard i < end, bytes[i] == UInt8(ascii: "{") else { return nil }
+        guard i < end, bytes[i] == UInt8(ascii: "{") else { return false }
         i += 1
         skipWhitespace(bytes, &i)
         if i < end, bytes[i] == UInt8(ascii: "}") {
             i += 1
             skipWhitespace(bytes, &i)
-            return i == end ? found : nil
+            return i == end
         }
         while i < end {
             skipWhitespace(bytes, &i)
             let memberStart = i
-            guard i < end, bytes[i] == UInt8(ascii: "\"") else { return nil }
-            let keyStart = i + 1
-            guard skipString(bytes, &i) else { return nil }
-            let keyRange = keyStart..<(i - 1)
+            guard i < end, bytes[i] == UInt8(ascii: "\"") else { return false }
+            guard skipString(bytes, &i) else { return false }
+            let keyRange = memberStart..<i
             skipWhitespace(bytes, &i)
-            guard i < end, bytes[i] == UInt8(ascii: ":") else { return nil }
+            guard i < end, bytes[i] == UInt8(ascii: ":") else { return false }
             i += 1
             skipWhitespace(bytes, &i)
             let valueStart = i
-            guard skipValue(bytes, &i) else { return nil }
-            let valueEnd = i
-            if !keys.isEmpty {
-                let key = bytes[keyRange]
-                let matched: String?
-                if key.contains(UInt8(ascii: "\\")) {
-                    guard let unescaped = unescape(key) else { return nil }
-                    matched = keys.first { $0 == unescaped }
-                } else {
-                    matched = keys.first { key.elementsEqual($0.utf8) }
-                }
-                if let matched {
-                    guard found[matched] == nil else { return nil }
-                    found[matched] = Member(member: memberStart..<valueEnd, value: valueStart..<valueEnd)
-                }
-            }
+            guard skipValue(bytes, &i) else { return false }
+            guard visit(keyRange, memberStart..<i, valueStart..<i) else { return false }
             skipWhitespace(bytes, &i)
-            guard i < end else { return nil }
+            guard i < end else { return false }
             if bytes[i] == UInt8(ascii: ",") {
                 i += 1
                 continue
             }
-            guard bytes[i] == UInt8(ascii: "}") else { return nil }
+            guard bytes[i] == UInt8(ascii: "}") else { return false }
             i += 1
             // Nothing but whitespace may follow the object.
             skipWhitespace(bytes, &i)
-            return i == end ? found : nil
+            return i == end
         }
-        return nil
+        return false
     }
 
     /// The text of a JSON string's contents (between the quotes), escapes resolved; nil

@@ -19,50 +19,19 @@ extension JSONTopLevelScanner {
         _ bytes: Bytes
     ) -> [NamedMember]? where Bytes.Element == UInt8, Bytes.Index == Int {
         var found: [NamedMember] = []
-        var i = bytes.startIndex
-        let end = bytes.endIndex
-        skipWhitespace(bytes, &i)
-        guard i < end, bytes[i] == UInt8(ascii: "{") else { return nil }
-        i += 1
-        skipWhitespace(bytes, &i)
-        if i < end, bytes[i] == UInt8(ascii: "}") {
-            i += 1
-            skipWhitespace(bytes, &i)
-            return i == end ? found : nil
-        }
-        while i < end {
-            skipWhitespace(bytes, &i)
-            let memberStart = i
-            guard i < end, bytes[i] == UInt8(ascii: "\"") else { return nil }
-            guard skipString(bytes, &i) else { return nil }
-            let keyRange = memberStart..<i
-            let rawKey = bytes[(memberStart + 1)..<(i - 1)]
+        let wellFormed = walkMembers(bytes) { key, member, value in
+            let rawKey = bytes[(key.lowerBound + 1)..<(key.upperBound - 1)]
             let name: String
             if rawKey.contains(UInt8(ascii: "\\")) {
-                guard let unescaped = unescape(rawKey) else { return nil }
+                guard let unescaped = unescape(rawKey) else { return false }
                 name = unescaped
             } else {
                 name = String(decoding: rawKey, as: UTF8.self)
             }
-            skipWhitespace(bytes, &i)
-            guard i < end, bytes[i] == UInt8(ascii: ":") else { return nil }
-            i += 1
-            skipWhitespace(bytes, &i)
-            let valueStart = i
-            guard skipValue(bytes, &i) else { return nil }
-            found.append(NamedMember(name: name, key: keyRange, member: memberStart..<i, value: valueStart..<i))
-            skipWhitespace(bytes, &i)
-            guard i < end else { return nil }
-            if bytes[i] == UInt8(ascii: ",") {
-                i += 1
-                continue
-            }
-            guard bytes[i] == UInt8(ascii: "}") else { return nil }
-            i += 1
-            skipWhitespace(bytes, &i)
-            return i == end ? found : nil
+            found.append(NamedMember(name: name, key: key, member: member, value: value))
+            return true
         }
-        return nil
+        return wellFormed ? found : nil
     }
 
     /// The ranges of the elements of `bytes` (exactly one JSON array); nil when it is not one.
