@@ -41,7 +41,12 @@ struct RoutingTests {
         let names = ["fast", "slow"]
         try await Harness.withGateway(
             simulators: ["fast": Self.sim(latencyMs: 10), "slow": Self.sim(latencyMs: 700)],
-            { sims in (names.compactMap { n in sims[n].map { TestConfigs.provider(n, simulator: $0) } }, Self.models(names), [Self.route(names)]) }
+            // Probes on, as in production: they refresh the estimate of a deployment that gets
+            // no traffic (one slow sample on a loaded machine would otherwise stick to it).
+            { sims in
+                (names.compactMap { n in sims[n].map { TestConfigs.provider(n, simulator: $0, probeIntervalMs: 200) } }, Self.models(names),
+                 [Self.route(names)])
+            }
         ) { gateway, sims in
             _ = try await drive(gateway, count: 6)  // explore both
             let settled = try await drive(gateway, count: 20)
