@@ -1,4 +1,5 @@
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import SwitchyardCore
@@ -18,6 +19,7 @@ public enum GatewayApplication {
         logger[metadataKey: "component"] = "http"
         return Application(
             router: router,
+            server: .http1(configuration: http1Configuration(runtime.config.server)),
             configuration: .init(address: .hostname(host, port: port), serverName: nil),
             onServerRunning: { channel in
                 let bound = channel.localAddress?.port ?? port
@@ -28,7 +30,23 @@ public enum GatewayApplication {
         )
     }
 
-    static func buildRouter(runtime: GatewayRuntime) -> Router<BasicRequestContext> {
+    /// The HTTP/1 listener's limits: header size (431), idle connections, slow request
+    /// bodies (408), and clean answers to requests the parser refuses.
+    static func http1Configuration(_ server: ServerConfig) -> HTTP1Channel.Configuration {
+        let requestTimeout = TimeAmount.milliseconds(Int64(server.clientRequestTimeoutMs))
+        return HTTP1Channel.Configuration(
+            additionalChannelHandlers: [
+                HTTPParseErrorResponder(), ClientRequestTimeoutHandler(timeout: requestTimeout), ClientCloseWatch(),
+            ],
+            idleTimeout: .milliseconds(Int64(server.clientIdleTimeoutMs)),
+            httpDecoderConfiguration: .init(
+                maxHeaderFieldSize: server.maxHeaderBytes,
+                maxHeaderListSize: server.maxHeaderBytes
+            )
+        )
+    }
+
+    static func buildRouter(runtime: GatewayRuntime) -> Router<GatewayRequestContext> {
         let executor = RequestExecutor(runtime: runtime, planner: runtime.planner, observer: runtime.telemetry.executionObserver)
         let chat = ChatCompletionsHandler(runtime: runtime, executor: executor)
         let embeddings = EmbeddingsHandler(runtime: runtime, executor: executor)
@@ -37,17 +55,21 @@ public enum GatewayApplication {
         let health = HealthHandler(runtime: runtime)
         let metrics = MetricsHandler(runtime: runtime)
 
-        let router = Router(context: BasicRequestContext.self)
+        let router = Router(context: GatewayRequestContext.self)
         router.add(middleware: ErrorShapeMiddleware())
         router.get("/health") { _, _ in health.full() }
         router.get("/health/live") { _, _ in health.live() }
         router.get("/health/ready") { _, _ in health.ready() }
         router.get("/metrics") { _, _ in metrics.scrape() }
 
-        let v1 = router.group("v1").add(middleware: AuthMiddleware(runtime: runtime))
-        v1.post("chat/completions") { request, _ in await chat.handle(request) }
-        v1.post("messages") { request, _ in await messages.handle(request) }
-        v1.post("embeddings") { request, _ in await embeddings.handle(request) }
+        // The concurrency cap comes first: a request refused for overload costs no more work.
+        let limiter = ConcurrencyLimiter(limit: runtime.config.server.maxConcurrentRequests)
+        let v1 = router.group("v1")
+            .add(middleware: ConcurrencyLimitMiddleware(limiter: limiter))
+            .add(middleware: AuthMiddleware(runtime: runtime))
+        v1.post("chat/completions") { request, context in await chat.handle(request, client: context.client) }
+        v1.post("messages") { request, context in await messages.handle(request, client: context.client) }
+        v1.post("embeddings") { request, context in await embeddings.handle(request, client: context.client) }
         v1.get("models") { _, _ in models.list() }
         v1.get("models/{id}") { _, context in
             models.one(context.parameters.get("id") ?? "")

@@ -96,6 +96,37 @@ struct ConfigLoaderTests {
         #expect(config.routes[0].retryOn == Set(RetryCondition.allCases))
     }
 
+    @Test func clientLimitsAreRead() throws {
+        let config = try ConfigTesting.load(
+            """
+            server:
+              max_header_bytes: 8192
+              client_idle_timeout_ms: 15000
+              client_request_timeout_ms: 5000
+              max_concurrent_requests: 64
+            providers:
+              a: { protocol: anthropic, api_key: k }
+            routes:
+              r: { targets: [a/claude-3-5-haiku-20241022] }
+            """
+        ).config
+        #expect(config.server.maxHeaderBytes == 8192)
+        #expect(config.server.clientIdleTimeoutMs == 15_000)
+        #expect(config.server.clientRequestTimeoutMs == 5_000)
+        #expect(config.server.maxConcurrentRequests == 64)
+        let problems = ConfigTesting.problems(
+            """
+            server: { max_header_bytes: 10, max_concurrent_requests: 0 }
+            providers:
+              a: { protocol: anthropic, api_key: k }
+            routes:
+              r: { targets: [a/claude-3-5-haiku-20241022] }
+            """
+        )
+        #expect(problems.contains { $0.hasPrefix("server.max_header_bytes:") }, "\(problems)")
+        #expect(problems.contains { $0.hasPrefix("server.max_concurrent_requests:") }, "\(problems)")
+    }
+
     @Test func probeFalseDisablesAndNullSimulateUsesDefaults() throws {
         let config = try ConfigTesting.load(
             """

@@ -32,11 +32,23 @@ public struct GatewayConfig: Sendable, Equatable {
     }
 }
 
-/// The listener's settings (`server:`).
+/// The listener's settings (`server:`), including the limits that protect it from
+/// hostile or broken clients.
 public struct ServerConfig: Sendable, Equatable {
     public var host: String
     public var port: Int
     public var maxBodyBytes: Int
+    /// Largest request head (request line and all header fields) accepted; a larger one
+    /// gets 431 and the connection is closed.
+    public var maxHeaderBytes: Int
+    /// A client connection with no request in progress for this long is closed; it also
+    /// bounds how long a client may take to send a request head.
+    public var clientIdleTimeoutMs: Int
+    /// How long a client may take to send a request body once its head has arrived (408).
+    public var clientRequestTimeoutMs: Int
+    /// Requests to `/v1/*` served at once (streams count until they end); beyond it
+    /// clients get 503 `overloaded` with `retry-after`. Health and metrics are exempt.
+    public var maxConcurrentRequests: Int
     /// Bearer keys clients use; empty means no auth (local use).
     public var apiKeys: [Secret]
     /// Log prompts and completions; off unless the operator asks.
@@ -46,12 +58,20 @@ public struct ServerConfig: Sendable, Equatable {
         host: String = "127.0.0.1",
         port: Int = 8080,
         maxBodyBytes: Int = 16 * 1024 * 1024,
+        maxHeaderBytes: Int = 64 * 1024,
+        clientIdleTimeoutMs: Int = 60_000,
+        clientRequestTimeoutMs: Int = 30_000,
+        maxConcurrentRequests: Int = 4096,
         apiKeys: [Secret] = [],
         logBodies: Bool = false
     ) {
         self.host = host
         self.port = port
         self.maxBodyBytes = maxBodyBytes
+        self.maxHeaderBytes = maxHeaderBytes
+        self.clientIdleTimeoutMs = clientIdleTimeoutMs
+        self.clientRequestTimeoutMs = clientRequestTimeoutMs
+        self.maxConcurrentRequests = maxConcurrentRequests
         self.apiKeys = apiKeys
         self.logBodies = logBodies
     }

@@ -5,6 +5,10 @@ public struct GatewayError: Error, Sendable, Equatable, CustomStringConvertible 
     public enum Code: String, Sendable, Equatable {
         case invalidRequest = "invalid_request"
         case requestTooLarge = "request_too_large"
+        /// The client took longer than `server.client_request_timeout_ms` to send its request.
+        case requestTimeout = "request_timeout"
+        /// The client closed its connection before the answer (nginx's 499); nobody reads it.
+        case clientClosed = "client_closed_request"
         case invalidAPIKey = "invalid_api_key"
         case modelNotFound = "model_not_found"
         case notFound = "not_found"
@@ -50,7 +54,7 @@ public struct GatewayError: Error, Sendable, Equatable, CustomStringConvertible 
     /// The OpenAI error `type` for this error.
     public var type: String {
         switch code {
-        case .invalidRequest, .requestTooLarge, .modelNotFound, .notFound, .methodNotAllowed, .upstreamRejected:
+        case .invalidRequest, .requestTooLarge, .requestTimeout, .clientClosed, .modelNotFound, .notFound, .methodNotAllowed, .upstreamRejected:
             "invalid_request_error"
         case .invalidAPIKey: "authentication_error"
         case .rateLimited: "rate_limit_error"
@@ -72,6 +76,8 @@ extension GatewayError.Code {
         switch self {
         case .invalidRequest, .upstreamRejected: 400
         case .requestTooLarge: 413
+        case .requestTimeout: 408
+        case .clientClosed: 499
         case .invalidAPIKey: 401
         case .modelNotFound, .notFound: 404
         case .methodNotAllowed: 405
@@ -87,6 +93,8 @@ extension GatewayError.Code {
         switch self {
         case .invalidRequest, .upstreamRejected: nil
         case .requestTooLarge: "request_too_large"
+        case .requestTimeout: "request_timeout"
+        case .clientClosed: "client_closed_request"
         case .invalidAPIKey: "invalid_api_key"
         case .modelNotFound: "model_not_found"
         case .notFound: "not_found"
@@ -115,6 +123,10 @@ extension GatewayError {
             param: "model"
         )
     }
+
+    /// The client closed its connection before the answer was ready.
+    public static let clientClosed = GatewayError(
+        .clientClosed, message: "The client closed the connection before the answer was ready.")
 
     /// Missing or wrong client key.
     public static let invalidAPIKey = GatewayError(

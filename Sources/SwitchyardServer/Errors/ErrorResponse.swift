@@ -21,7 +21,9 @@ enum ErrorResponse {
         }
         if error.status >= 500 || error.status == 429 {
             // The gateway already failed over: an SDK retrying at once would only add load.
-            headers[GatewayHeader.shouldRetry] = error.status == 429 ? "true" : "false"
+            // Rate limits and the gateway's own overload shedding are worth a retry later.
+            let retry = error.status == 429 || error.code == .overloaded
+            headers[GatewayHeader.shouldRetry] = retry ? "true" : "false"
         }
         let body = self.body(error, shape: shape)
         return Response(

@@ -10,7 +10,7 @@ struct ChatCompletionsHandler: Sendable {
     let runtime: GatewayRuntime
     let executor: RequestExecutor
 
-    func handle(_ request: Request) async -> Response {
+    func handle(_ request: Request, client: ClientConnection? = nil) async -> Response {
         let requestID = RequestIdentity.id(for: request)
         var record = RequestRecord(endpoint: "chat", requestID: requestID)
         do throws(GatewayError) {
@@ -27,10 +27,10 @@ struct ChatCompletionsHandler: Sendable {
             if summary.stream {
                 return try await StreamingExchange(runtime: runtime, executor: executor).respond(
                     body: body, summary: summary, plan: plan, requestID: requestID, receivedAt: receivedAt,
-                    deadline: deadline, record: record, framing: .openAI(includeUsage: summary.includeUsage)
+                    deadline: deadline, client: client, record: record, framing: .openAI(includeUsage: summary.includeUsage)
                 )
             }
-            let served = try await executor.execute(plan: plan, deadline: deadline, stream: false) {
+            let served = try await executor.execute(plan: plan, deadline: deadline, stream: false, client: client) {
                 adapter, deployment, attemptDeadline throws(UpstreamFailure) in
                 let call = ChatCall(body: body, summary: summary, upstreamModel: deployment.model, requestID: requestID, deadline: attemptDeadline)
                 return try await adapter.send(call)

@@ -8,7 +8,7 @@ struct EmbeddingsHandler: Sendable {
     let runtime: GatewayRuntime
     let executor: RequestExecutor
 
-    func handle(_ request: Request) async -> Response {
+    func handle(_ request: Request, client: ClientConnection? = nil) async -> Response {
         let requestID = RequestIdentity.id(for: request)
         var record = RequestRecord(endpoint: "embeddings", requestID: requestID)
         do throws(GatewayError) {
@@ -20,7 +20,7 @@ struct EmbeddingsHandler: Sendable {
             }
             record.plan = plan
             let deadline = receivedAt + .milliseconds(SLA.effectiveMs(plan: plan, request: request))
-            let served = try await executor.execute(plan: plan, deadline: deadline, stream: false) {
+            let served = try await executor.execute(plan: plan, deadline: deadline, stream: false, client: client) {
                 adapter, deployment, attemptDeadline throws(UpstreamFailure) in
                 guard adapter.capabilities.embeddings else {
                     throw UpstreamFailure(kind: .invalidRequest, status: 400, message: "Provider '\(deployment.provider)' does not offer embeddings.")

@@ -11,7 +11,7 @@ struct MessagesHandler: Sendable {
     let runtime: GatewayRuntime
     let executor: RequestExecutor
 
-    func handle(_ request: Request) async -> Response {
+    func handle(_ request: Request, client: ClientConnection? = nil) async -> Response {
         let requestID = RequestIdentity.id(for: request)
         var record = RequestRecord(endpoint: "messages", requestID: requestID)
         do throws(GatewayError) {
@@ -35,10 +35,10 @@ struct MessagesHandler: Sendable {
             if summary.stream {
                 return try await StreamingExchange(runtime: runtime, executor: executor).respond(
                     body: body, summary: summary, plan: plan, requestID: requestID, receivedAt: receivedAt,
-                    deadline: deadline, record: record, framing: .anthropic(model: summary.model)
+                    deadline: deadline, client: client, record: record, framing: .anthropic(model: summary.model)
                 )
             }
-            let served = try await executor.execute(plan: plan, deadline: deadline, stream: false) {
+            let served = try await executor.execute(plan: plan, deadline: deadline, stream: false, client: client) {
                 adapter, deployment, attemptDeadline throws(UpstreamFailure) in
                 let call = ChatCall(body: body, summary: summary, upstreamModel: deployment.model, requestID: requestID, deadline: attemptDeadline)
                 return try await adapter.send(call)

@@ -31,10 +31,11 @@ struct StreamingExchange: Sendable {
         requestID: String,
         receivedAt: ContinuousClock.Instant,
         deadline: ContinuousClock.Instant,
+        client: ClientConnection? = nil,
         record: RequestRecord,
         framing: Framing
     ) async throws(GatewayError) -> Response {
-        let served = try await executor.execute(plan: plan, deadline: deadline, stream: true) {
+        let served = try await executor.execute(plan: plan, deadline: deadline, stream: true, client: client) {
             adapter, deployment, attemptDeadline throws(UpstreamFailure) in
             let call = ChatCall(body: body, summary: summary, upstreamModel: deployment.model, requestID: requestID, deadline: attemptDeadline)
             var upstream = try await adapter.stream(call)

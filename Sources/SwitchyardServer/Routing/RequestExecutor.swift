@@ -32,6 +32,7 @@ struct RequestExecutor: Sendable {
         plan: RoutePlan,
         deadline: ContinuousClock.Instant,
         stream: Bool,
+        client: ClientConnection? = nil,
         operation: @escaping Operation<Value>
     ) async throws(GatewayError) -> Served<Value> {
         let result: Result<Served<Value>, GatewayError> = await withTaskGroup(of: Result<Served<Value>, GatewayError>?.self) { group in
@@ -46,6 +47,13 @@ struct RequestExecutor: Sendable {
                 // The SLA watchdog: wins the race only if the attempts are still running.
                 try? await Task.sleep(until: deadline, clock: .continuous)
                 return Task.isCancelled ? nil : .failure(FailoverPolicy.slaExceeded(plan))
+            }
+            if let client {
+                group.addTask {
+                    // The client went away: stop the attempts (and the upstream calls) now.
+                    await client.waitUntilClosed()
+                    return Task.isCancelled ? nil : .failure(.clientClosed)
+                }
             }
             var outcome: Result<Served<Value>, GatewayError>?
             while let next = await group.next() {

@@ -16,6 +16,7 @@ enum Harness {
         health: DeploymentHealth.Configuration = DeploymentHealth.Configuration(),
         logger: Logger? = nil,
         logBodies: Bool = false,
+        server configureServer: (inout ServerConfig) -> Void = { _ in },
         _ makeConfig: ([String: RunningSimulator]) -> (providers: [ProviderConfig], models: [ModelConfig], routes: [RouteConfig]),
         _ body: (RunningGateway, [String: RunningSimulator]) async throws -> Void
     ) async throws {
@@ -31,6 +32,7 @@ enum Harness {
             models: parts.models,
             routes: parts.routes
         )
+        configureServer(&config.server)
         config.health = health
         let gateway = try await RunningGateway.start(config, logger: logger)
         do {
