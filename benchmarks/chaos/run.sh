@@ -4,15 +4,17 @@
 # checker. Writes benchmarks/results/chaos-<date>-<commit>.{json,md}; exits with the
 # checker's status.
 # Usage: benchmarks/chaos/run.sh [--seconds N (default 180)] [--rate R (default 30)]
-#                                [--binary PATH (default: release build in .build-release)]
+#          [--binary PATH (default: release build in .build-release)] [--label NAME]
+# CHAOS_KEEP_WORK=1 keeps the logs (gateway.log, sim-*.log) and prints where.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-SECONDS_TOTAL=180; RATE=30; BIN=""
+SECONDS_TOTAL=180; RATE=30; BIN=""; LABEL=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) SECONDS_TOTAL="$2"; shift 2;;
     --rate) RATE="$2"; shift 2;;
     --binary) BIN="$2"; shift 2;;
+    --label) LABEL="$2"; shift 2;;   # names the binary's source in the report (default: the commit)
     *) echo "unknown option $1" >&2; exit 2;;
   esac
 done
@@ -37,6 +39,7 @@ trap cleanup EXIT
 
 COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 git diff --quiet HEAD -- Sources 2>/dev/null || COMMIT="$COMMIT+dirty"
+[ -n "$LABEL" ] && COMMIT="$LABEL"
 STAMP=$(date -u +%Y-%m-%dT%H%M%SZ)
 mkdir -p benchmarks/results
 REPORT="benchmarks/results/chaos-$STAMP-$COMMIT.json"
