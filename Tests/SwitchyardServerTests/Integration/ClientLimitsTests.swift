@@ -181,7 +181,9 @@ struct ClientLimitsTests {
             }
             let upstreamsCancelled = await Harness.eventually(seconds: 10) {
                 let stats = sim.server.stats()
-                return stats.inFlight == 0 && stats.requestsTotal == clients && stats.cancelled == clients
+                // Whatever reached the upstream was cancelled (a client that left before its
+                // request was forwarded costs the upstream nothing at all).
+                return stats.inFlight == 0 && stats.requestsTotal > 0 && stats.cancelled == stats.requestsTotal
             }
             #expect(upstreamsCancelled, "simulator stats: \(sim.server.stats())")
             let gaugeBack = await Harness.eventually(seconds: 10) {
@@ -195,7 +197,7 @@ struct ClientLimitsTests {
                 for _ in 0..<clients {
                     group.addTask {
                         let reply = try? await http.post(
-                            gateway.baseURL + "/v1/chat/completions", body: Harness.chatBody(model: "gpt-4o-mini"),
+                            gateway.baseURL + "/v1/chat/completions", body: Harness.chatBody(model: "patient"),
                             headers: Harness.auth)
                         return "\(reply?.status ?? 0) \(reply?.errorField.code ?? "")"
                     }
