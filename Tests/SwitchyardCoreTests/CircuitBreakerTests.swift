@@ -111,6 +111,48 @@ struct CircuitBreakerTests {
         let transition = breaker.record(.rateLimited(retryAfter: 20 * second), now: 10 * second)
         #expect(transition?.to == .open(until: 30 * second))
     }
+
+    @Test func probeSuccessEndsAFailureCoolDownEarlyWithOneTrial() {
+        var breaker = CircuitBreaker(configuration: .init(failureThreshold: 1))
+        breaker.recordFailure(now: 0)
+        #expect(breaker.probeMayTestWhileOpen)
+        let transition = breaker.recordProbeRecovery(now: 2 * second)
+        #expect(transition == CircuitBreaker.Transition(from: .open(until: 10 * second), to: .halfOpen(trialInFlight: false)))
+        #expect(breaker.availability(now: 2 * second) == .trialAvailable)
+        #expect(breaker.permit(now: 2 * second) == .trial)
+        #expect(breaker.permit(now: 2 * second) == .denied(retryAt: 62 * second))
+        breaker.recordSuccess(now: 3 * second)
+        #expect(breaker.state == .closed(consecutiveFailures: 0))
+        #expect(!breaker.probeMayTestWhileOpen)
+    }
+
+    @Test func trialFailingAfterProbeRecoveryReopensWithTheGrownCoolDown() {
+        var breaker = CircuitBreaker(configuration: .init(failureThreshold: 1))
+        breaker.recordFailure(now: 0)
+        breaker.recordProbeRecovery(now: 1 * second)
+        #expect(breaker.permit(now: 1 * second) == .trial)
+        breaker.recordFailure(now: 2 * second)
+        #expect(breaker.state == .open(until: 22 * second))
+        #expect(breaker.probeMayTestWhileOpen)
+    }
+
+    @Test func probeRecoveryLeavesRateLimitAndAuthOpeningsAlone() {
+        var limited = CircuitBreaker()
+        limited.record(.rateLimited(retryAfter: 30 * second), now: 0)
+        #expect(!limited.probeMayTestWhileOpen)
+        #expect(limited.recordProbeRecovery(now: 1 * second) == nil)
+        #expect(limited.state == .open(until: 30 * second))
+
+        var auth = CircuitBreaker(configuration: .init(failureThreshold: 1))
+        auth.recordFailure(now: 0)
+        auth.record(.authOrNotFound, now: 1 * second)
+        #expect(!auth.probeMayTestWhileOpen)
+        #expect(auth.recordProbeRecovery(now: 2 * second) == nil)
+
+        var closed = CircuitBreaker()
+        #expect(closed.recordProbeRecovery(now: 0) == nil)
+        #expect(closed.state == .closed(consecutiveFailures: 0))
+    }
 }
 
 @Suite("UpstreamFailure to health")

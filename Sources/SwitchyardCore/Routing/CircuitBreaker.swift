@@ -9,7 +9,9 @@
 /// A verdict arriving while half-open decides the trial whoever sent it; report
 /// `.cancelled` only for an attempt that was granted `.trial`. Verdicts arriving while
 /// open (answers to attempts sent before it opened) are ignored, except ones that open it
-/// for longer.
+/// for longer. An active probe may test a circuit that failures opened: its success ends
+/// the cool-down early (`recordProbeRecovery(now:)`), so a recovered upstream is not
+/// shunned for the rest of a long, backed-off cool-down.
 public struct CircuitBreaker: Sendable, Equatable {
     /// The thresholds and cool-downs in use.
     public let configuration: Configuration
@@ -19,6 +21,9 @@ public struct CircuitBreaker: Sendable, Equatable {
     private var coolDown: UInt64
     /// When the current half-open trial was handed out.
     private var trialStartedAt: UInt64 = 0
+    /// Whether failures (not a rate limit or an auth answer, which name their own wait)
+    /// opened the circuit; only then may a probe end the cool-down early.
+    private var openedByFailures = false
 
     /// Creates a closed breaker.
     public init(configuration: Configuration = Configuration()) {
@@ -100,6 +105,7 @@ public struct CircuitBreaker: Sendable, Equatable {
         case .closed(let failures):
             if failures + 1 >= configuration.failureThreshold {
                 state = .open(until: Self.adding(now, coolDown))
+                openedByFailures = true
             } else {
                 state = .closed(consecutiveFailures: failures + 1)
             }
@@ -110,6 +116,26 @@ public struct CircuitBreaker: Sendable, Equatable {
             coolDown =
                 grown.overflow ? configuration.maxOpenDuration : min(grown.partialValue, configuration.maxOpenDuration)
             state = .open(until: Self.adding(now, coolDown))
+            openedByFailures = true
+        }
+        return transition(from: before)
+    }
+
+    /// Whether an active probe may test the upstream now although the circuit is open:
+    /// true only while failures hold it open.
+    public var probeMayTestWhileOpen: Bool {
+        if case .open = state { return openedByFailures }
+        return false
+    }
+
+    /// An active probe succeeded while failures held the circuit open: the cool-down ends
+    /// now and one trial may go (half-open), as if it had run out. The trial's verdict
+    /// then decides as usual, so a failing trial re-opens with the grown cool-down.
+    @discardableResult
+    public mutating func recordProbeRecovery(now: UInt64) -> Transition? {
+        let before = state
+        if probeMayTestWhileOpen {
+            state = .halfOpen(trialInFlight: false)
         }
         return transition(from: before)
     }
@@ -143,6 +169,7 @@ public struct CircuitBreaker: Sendable, Equatable {
         var until = Self.adding(now, duration)
         if case .open(let current) = state { until = max(until, current) }
         state = .open(until: until)
+        openedByFailures = false
         return transition(from: before)
     }
 

@@ -120,6 +120,22 @@ public final class DeploymentHealth: Sendable {
         }
     }
 
+    /// Whether an active probe may test the upstream although the breaker is open
+    /// (failures opened it, not a rate limit).
+    public var probeMayTestWhileOpen: Bool {
+        breaker.withLock { $0.probeMayTestWhileOpen }
+    }
+
+    /// A probe succeeded while failures held the breaker open: ends the cool-down early.
+    @discardableResult
+    public func recordProbeRecovery(now: UInt64) -> CircuitBreaker.Transition? {
+        breaker.withLock { breaker in
+            let transition = breaker.recordProbeRecovery(now: now)
+            publish(breaker)
+            return transition
+        }
+    }
+
     /// Records a sample and feeds the breaker the matching verdict (ok → success,
     /// rate-limited → rate-limited with `retryAfter` nanoseconds, others → failure).
     @discardableResult

@@ -45,11 +45,15 @@ struct ProviderProber: Service {
         }
     }
 
-    /// One probe: skipped while the deployment's breaker is open and cooling down.
+    /// One probe. While failures hold the breaker open the probe still goes, and its
+    /// success ends the cool-down early (one trial may go); while a rate limit or an auth
+    /// answer holds it open, or a trial is out, the probe is skipped.
     func probeOnce() async {
         let health = registry.health(for: deployment)
         let now = MonotonicTime.nowNanos()
-        guard health.acquirePermit(now: now).allowsAttempt else { return }
+        let permitted = health.acquirePermit(now: now).allowsAttempt
+        let testsOpenCircuit = !permitted && health.probeMayTestWhileOpen
+        guard permitted || testsOpenCircuit else { return }
         let ticket = AttemptTicket(deployment: deployment, health: health, now: now, telemetry: telemetry?.probeAttempts)
         let timeout = min(Int64(provider.timeoutMs), max(1_000, interval.nanoseconds / 1_000_000), 10_000)
         let call = ChatCall(
@@ -86,6 +90,14 @@ struct ProviderProber: Service {
         for entry in registry.entries(ofProvider: provider.name) where entry.deployment != deployment {
             let transition = entry.health.recordBreakerEvent(verdict, now: MonotonicTime.nowNanos())
             telemetry?.probeAttempts.breaker(entry.deployment, transition)
+        }
+        if ok && verdict == .success {
+            // The upstream answers again: every deployment on it that failures had opened
+            // may send one trial now instead of waiting out its cool-down.
+            for entry in registry.entries(ofProvider: provider.name) {
+                let transition = entry.health.recordProbeRecovery(now: MonotonicTime.nowNanos())
+                telemetry?.probeAttempts.breaker(entry.deployment, transition)
+            }
         }
         registry.recordProbe(
             provider: provider.name,

@@ -169,6 +169,35 @@ struct RoutingTests {
         }
     }
 
+    @Test func aRecoveredProviderIsReadmittedByItsProbeBeforeALongCoolDownEnds() async throws {
+        let names = ["flappy", "steady"]
+        // A cool-down far longer than the test waits: only a probe can end it.
+        try await Harness.withGateway(
+            simulators: ["flappy": Self.sim(latencyMs: 5), "steady": Self.sim(latencyMs: 60)],
+            health: TestConfigs.fastBreakers(openMs: 600_000, failureThreshold: 3),
+            { sims in
+                (names.compactMap { n in sims[n].map { TestConfigs.provider(n, simulator: $0, probeIntervalMs: 50) } }, Self.models(names),
+                 [Self.route(names)])
+            }
+        ) { gateway, sims in
+            let flappy = try #require(sims["flappy"])
+            func circuit() async -> String? {
+                let health = try? await http.get(gateway.baseURL + "/health")
+                let providers = health?.json["providers"] as? [[String: Any]] ?? []
+                return providers.first { $0["name"] as? String == "flappy" }?["circuit"] as? String
+            }
+            flappy.server.update { $0.errorRate = 1; $0.errorStatus = 503 }
+            let opened = await Harness.eventually(seconds: 10) { await circuit() == "open" }
+            #expect(opened, "probes should open flappy's circuit")
+
+            flappy.server.update { $0.errorRate = 0 }
+            let closed = await Harness.eventually(seconds: 10) { await circuit() == "closed" }
+            #expect(closed, "a successful probe should end the cool-down and its trial close the circuit")
+            let served = try await drive(gateway, count: 8)
+            #expect(served["flappy"] != nil, "served: \(served)")
+        }
+    }
+
     @Test func withOneFailingAndOneSlowEveryRequestIsServedWithinTheSLAByTheFastest() async throws {
         let names = ["failing", "slow", "fast"]
         try await Harness.withGateway(
