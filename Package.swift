@@ -124,6 +124,30 @@ let package = Package(
     ]
 )
 
+// libFuzzer targets for the parsers that read outside bytes (`scripts/fuzz.sh`). Declared
+// only when asked for: the fuzzer runtime provides `main`, so the target links only with
+// `-sanitize=fuzzer`, and a plain `swift build` must not see it. Only our own modules are
+// instrumented (coverage and AddressSanitizer); the dependencies build as usual.
+if Context.environment["SWITCHYARD_FUZZ"] != nil {
+    let sanitize = "-sanitize=fuzzer,address"
+    for target in package.targets where ["SwitchyardCore", "SwitchyardProviders", "SwitchyardServer"].contains(target.name) {
+        target.swiftSettings = (target.swiftSettings ?? []) + [.unsafeFlags([sanitize])]
+    }
+    package.targets.append(
+        .executableTarget(
+            name: "SwitchyardFuzz",
+            dependencies: [
+                "SwitchyardCore", "SwitchyardProviders", "SwitchyardServer",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            ],
+            path: "Fuzz/Sources/SwitchyardFuzz",
+            swiftSettings: [.unsafeFlags([sanitize, "-parse-as-library"])],
+            linkerSettings: [.unsafeFlags([sanitize])]
+        )
+    )
+}
+
 for target in package.targets {
     var settings = target.swiftSettings ?? []
     settings.append(.swiftLanguageMode(.v6))
