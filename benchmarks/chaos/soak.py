@@ -339,6 +339,48 @@ def gateway_config(port, sims):
     return "\n".join(lines) + "\n"
 
 
+def socket_peers():
+    """inode -> (local port, remote port) for every TCP socket on this host."""
+    peers = {}
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            with open(table) as f:
+                next(f)
+                for line in f:
+                    cols = line.split()
+                    local, remote, inode = cols[1], cols[2], cols[9]
+                    peers[inode] = (int(local.rsplit(":", 1)[1], 16), int(remote.rsplit(":", 1)[1], 16))
+        except FileNotFoundError:
+            pass
+    return peers
+
+
+def fd_kinds(pid, upstream_ports):
+    """The gateway's descriptors by kind: upstream (pooled connections to the simulators),
+    client (the listener and client connections), other (files, pipes, epoll, eventfds)."""
+    kinds = {"upstream": 0, "client": 0, "other": 0}
+    peers = socket_peers()
+    try:
+        names = os.listdir(f"/proc/{pid}/fd")
+    except FileNotFoundError:
+        return None
+    for name in names:
+        try:
+            target = os.readlink(f"/proc/{pid}/fd/{name}")
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            ports = peers.get(target[8:-1])
+            if ports and ports[1] in upstream_ports:
+                kinds["upstream"] += 1
+                continue
+            if ports:
+                kinds["client"] += 1
+                continue
+        kinds["other"] += 1
+    return kinds
+
+
 def proc_sample(pid):
     rss = None
     try:
@@ -385,16 +427,20 @@ async def metrics_in_flight_once(port):
 # ---------------------------------------------------------------- the schedule
 
 def build_schedule(chaos_s, n_providers):
-    """Fault windows: slot i faults provider i % n with its (i // n)-th fault, from half a slot
+    """Fault windows: slot i faults provider i % n with its (i // n)-th fault (or, on short
+    runs, fault i), from half a slot
     before the slot until its end, so two providers overlap for half of every slot and the
     remaining one has been fault-free for at least half a slot."""
-    slots = n_providers * len(FAULTS)
+    rounds = n_providers if chaos_s / (n_providers * len(FAULTS)) >= 5 else 1
+    slots = rounds * len(FAULTS)
     slot = chaos_s / slots
     windows = []
     for i in range(slots):
         p = i % n_providers
         j = i // n_providers
-        kind = FAULTS[(j + 2 * p) % len(FAULTS)]
+        # Full runs give every provider every fault; short ones (slots under 5 s otherwise)
+        # give each fault to one provider, so a recovered provider has time to be re-admitted.
+        kind = FAULTS[(j + 2 * p) % len(FAULTS)] if rounds == n_providers else FAULTS[i]
         start = max(0.0, (i - 0.5) * slot)
         windows.append({"slot": i, "provider": p, "fault": kind, "start": start, "end": (i + 1) * slot})
     return slot, windows
@@ -487,6 +533,7 @@ async def main():
         report["idle_before_load"] = {"rss_kb": rss0, "fds": fds0}
         print(f"gateway pid {gw.pid} ready on {gw_port}; idle rss {rss0} kB, fds {fds0}", flush=True)
 
+        upstream_ports = {sim.port for sim in sims}
         t0 = time.monotonic()
         chaos_t0 = t0 + warmup_s
         all_down_t0 = chaos_t0 + chaos_s
@@ -568,7 +615,8 @@ async def main():
             nonlocal warm_sample
             await asyncio.sleep(warmup_s - 1)
             rss, fds = proc_sample(gw.pid)
-            warm_sample = {"t_s": round(time.monotonic() - t0, 2), "rss_kb": rss, "fds": fds}
+            warm_sample = {"t_s": round(time.monotonic() - t0, 2), "rss_kb": rss, "fds": fds,
+                           "fd_kinds": fd_kinds(gw.pid, upstream_ports)}
 
         await asyncio.gather(load(), chaos_task, warm_mark())
         load_done = time.monotonic()
@@ -578,6 +626,7 @@ async def main():
         await asyncio.sleep(settle_s)
         rss, fds = proc_sample(gw.pid)
         settled = {"t_s": round(time.monotonic() - t0, 2), "rss_kb": rss, "fds": fds,
+                   "fd_kinds": fd_kinds(gw.pid, upstream_ports),
                    "gateway_in_flight_metric": await metrics_in_flight(gw_port)}
         sampler_task.cancel()
         if gw.poll() is not None:
@@ -706,7 +755,7 @@ def markdown(report):
              f"{report['seconds']} s; {report['rate_per_s']:.0f} requests/s (40% chat, 40% chat stream, 10% messages, "
              f"10% messages stream) through one `latency` route (SLA {report['sla_ms']} ms, 3 attempts, hedge after "
              f"500 ms) over {', '.join(p['name'] for p in report['providers'])}. Faults rotate every {report['slot_s']} s "
-             f"(each lasts 1.5 slots; two providers overlap half the time); all down "
+             f"(each lasts 1.5 slots; two providers overlap half the time; {len(report['schedule'])} windows); all down "
              f"{report['all_down_window_s'][0]}–{report['all_down_window_s'][1]} s.", "",
              "| | all requests | ≥ 1 provider healthy | all providers down |", "|---|---|---|---|"]
     cols = [s["all"], s["with_a_healthy_provider"], s["all_providers_down"]]
@@ -738,6 +787,8 @@ def markdown(report):
     lines += ["", "## Gateway process", "", "| | idle | after warm-up (start) | load just ended | settled (end) |", "|---|---|---|---|---|",
               f"| RSS MB | {mb(idle.get('rss_kb'))} | {mb(warm.get('rss_kb'))} | {mb(after.get('rss_kb'))} | {mb(settled.get('rss_kb'))} |",
               f"| open fds | {idle.get('fds', '-')} | {warm.get('fds', '-')} | {after.get('fds', '-')} | {settled.get('fds', '-')} |", "",
+              f"Descriptors by kind (upstream pool / client / other): after warm-up {warm.get('fd_kinds')}, "
+              f"settled {settled.get('fd_kinds')}. "
               f"Peak during load: RSS {mb(max((x['rss_kb'] or 0) for x in res.get('samples', [{'rss_kb': 0}])))} MB, "
               f"fds {max((x['fds'] or 0) for x in res.get('samples', [{'fds': 0}]))}. "
               f"In-flight gauge after settling: {settled.get('gateway_in_flight_metric')}. "
