@@ -61,7 +61,8 @@ run_target() {
   mkdir -p "$dir/corpus" "$dir/artifacts"
   cp Fuzz/corpus/"$target"/* "$dir/corpus/"
   local started=$(date +%s)
-  SWITCHYARD_FUZZ_TARGET="$target" \
+  # SWIFT_BACKTRACE: let libFuzzer, not Swift's backtracer, catch a trap, so it saves the input.
+  SWITCHYARD_FUZZ_TARGET="$target" SWIFT_BACKTRACE=enable=no \
     ASAN_OPTIONS="detect_leaks=1:allocator_may_return_null=1:handle_abort=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}" \
     "$binary" "$dir/corpus" \
     -dict="$(dictionary "$target")" -max_len="$(max_len "$target")" \

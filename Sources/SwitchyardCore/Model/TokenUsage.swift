@@ -11,5 +11,5 @@ public struct TokenUsage: Sendable, Equatable, Codable {
         self.cachedPromptTokens = cachedPromptTokens
     }
 
-    public var totalTokens: Int { promptTokens + completionTokens }
+    public var totalTokens: Int { TokenCount.sum(promptTokens, completionTokens) }
 }

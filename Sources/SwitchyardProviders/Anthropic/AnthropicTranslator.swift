@@ -124,7 +124,7 @@ enum AnthropicTranslator {
     /// Anthropic usage → OpenAI usage (§0.2): prompt includes both cache counts.
     static func usage(_ usage: AnthropicWire.Usage) -> CanonicalUsage {
         let cacheRead = usage.cache_read_input_tokens ?? 0
-        let prompt = (usage.input_tokens ?? 0) + (usage.cache_creation_input_tokens ?? 0) + cacheRead
+        let prompt = TokenCount.sum(usage.input_tokens ?? 0, usage.cache_creation_input_tokens ?? 0, cacheRead)
         return CanonicalUsage(prompt: prompt, completion: usage.output_tokens ?? 0, cached: cacheRead)
     }
 

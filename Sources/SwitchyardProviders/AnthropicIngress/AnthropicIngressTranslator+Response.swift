@@ -110,7 +110,7 @@ extension AnthropicIngressTranslator {
 
         init(_ usage: TokenUsage?) {
             let cached = usage?.cachedPromptTokens ?? 0
-            input_tokens = max(0, (usage?.promptTokens ?? 0) - cached)
+            input_tokens = max(0, TokenCount.difference(usage?.promptTokens ?? 0, cached))
             cache_creation_input_tokens = 0
             cache_read_input_tokens = cached
             output_tokens = usage?.completionTokens ?? 0

@@ -152,7 +152,7 @@ public struct AnthropicStreamEncoder: Sendable {
     /// Final usage, in Anthropic's terms (`input_tokens` without the cached part).
     static func usageJSON(_ usage: TokenUsage) -> String {
         let cached = usage.cachedPromptTokens
-        let input = max(0, usage.promptTokens - cached)
+        let input = max(0, TokenCount.difference(usage.promptTokens, cached))
         return #"{"input_tokens":\#(input),"cache_creation_input_tokens":0,"cache_read_input_tokens":\#(cached),"#
             + #""output_tokens":\#(usage.completionTokens)}"#
     }

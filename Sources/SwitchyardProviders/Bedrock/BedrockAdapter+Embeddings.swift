@@ -26,7 +26,7 @@ extension BedrockAdapter {
                 )
                 let answer = try BedrockEmbeddings.decode(BedrockEmbeddings.TitanResponse.self, body)
                 vectors.append(answer.embedding)
-                promptTokens += answer.inputTextTokenCount ?? tokens ?? 0
+                promptTokens = TokenCount.sum(promptTokens, answer.inputTextTokenCount ?? tokens ?? 0)
             }
         }
         let reply = BedrockEmbeddings.openAIResponse(

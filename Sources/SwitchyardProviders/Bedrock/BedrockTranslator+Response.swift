@@ -57,7 +57,7 @@ extension BedrockTranslator {
     /// Bedrock usage → OpenAI usage (§0.2): prompt = input + cache read + cache write.
     static func usage(_ wire: BedrockWire.Usage) -> CanonicalUsage {
         let cacheRead = wire.cacheReadInputTokens ?? 0
-        let prompt = (wire.inputTokens ?? 0) + cacheRead + (wire.cacheWriteInputTokens ?? 0)
+        let prompt = TokenCount.sum(wire.inputTokens ?? 0, cacheRead, wire.cacheWriteInputTokens ?? 0)
         return CanonicalUsage(prompt: prompt, completion: wire.outputTokens ?? 0, cached: cacheRead)
     }
 }

@@ -80,7 +80,7 @@ public struct CanonicalUsage: Sendable, Equatable, Codable {
     public init(prompt: Int, completion: Int, cached: Int = 0, reasoning: Int = 0) {
         prompt_tokens = prompt
         completion_tokens = completion
-        total_tokens = prompt + completion
+        total_tokens = TokenCount.sum(prompt, completion)
         prompt_tokens_details = PromptDetails(cached_tokens: cached)
         completion_tokens_details = CompletionDetails(reasoning_tokens: reasoning)
     }

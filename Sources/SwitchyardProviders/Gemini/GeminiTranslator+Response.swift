@@ -21,11 +21,11 @@ extension GeminiTranslator {
     /// Canonical usage (§0.2): thoughts count as completion (reasoning) tokens; tool-use
     /// prompt tokens count as prompt tokens; cached tokens are already inside the prompt.
     static func usage(_ metadata: GeminiWire.UsageMetadata) -> CanonicalUsage {
-        let prompt = (metadata.promptTokenCount ?? 0) + (metadata.toolUsePromptTokenCount ?? 0)
+        let prompt = TokenCount.sum(metadata.promptTokenCount ?? 0, metadata.toolUsePromptTokenCount ?? 0)
         let thoughts = metadata.thoughtsTokenCount ?? 0
         return CanonicalUsage(
             prompt: prompt,
-            completion: (metadata.candidatesTokenCount ?? 0) + thoughts,
+            completion: TokenCount.sum(metadata.candidatesTokenCount ?? 0, thoughts),
             cached: metadata.cachedContentTokenCount ?? 0,
             reasoning: thoughts
         )

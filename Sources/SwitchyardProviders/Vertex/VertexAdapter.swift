@@ -117,9 +117,11 @@ public struct VertexAdapter: ProviderAdapter {
             )
         }
         let counted = decoded.predictions.compactMap { $0.embeddings.statistics?.token_count }
+        let sum = counted.reduce(0, +)
+        // A count that is not a sane number (huge, negative) is estimated instead: `Int(_:)` traps.
         let tokens =
-            counted.count == decoded.predictions.count && !counted.isEmpty
-            ? Int(counted.reduce(0, +)) : GeminiEmbeddings.estimateTokens(request.texts)
+            counted.count == decoded.predictions.count && !counted.isEmpty && sum.isFinite && sum >= 0 && sum < 1e15
+            ? Int(sum) : GeminiEmbeddings.estimateTokens(request.texts)
         let answer = GeminiEmbeddings.openAIResponse(
             vectors: decoded.predictions.map(\.embeddings.values),
             model: call.upstreamModel,
