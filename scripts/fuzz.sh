@@ -9,6 +9,8 @@
 # inputs are kept in fuzz-out/<target>/artifacts/ (printed), with the target's full log.
 #
 # Environment: SWITCHYARD_FUZZ_SCRATCH (build folder, default .build-fuzz),
+# SWITCHYARD_FUZZ_CONFIG (release, the default, or debug: CI builds debug in the test
+# suite's own .build, so only our three modules are compiled again, with the fuzzer flags),
 # SWITCHYARD_FUZZ_OUT (default fuzz-out), SWITCHYARD_FUZZ_JOBS (targets run at once,
 # default: the number of cores), SWITCHYARD_FUZZ_KEEP_CORPUS=1 (merge what the run found
 # back into Fuzz/corpus, for growing the seeds by hand; never in CI).
@@ -19,6 +21,7 @@ if [ -d /opt/swift/usr/bin ]; then export PATH="/opt/swift/usr/bin:$PATH"; fi
 seconds="${1:-30}"
 shift || true
 scratch="${SWITCHYARD_FUZZ_SCRATCH:-.build-fuzz}"
+config="${SWITCHYARD_FUZZ_CONFIG:-release}"
 out="${SWITCHYARD_FUZZ_OUT:-fuzz-out}"
 jobs="${SWITCHYARD_FUZZ_JOBS:-$(nproc 2>/dev/null || echo 1)}"
 if [ $# -gt 0 ]; then
@@ -28,14 +31,14 @@ else
   for dir in Fuzz/corpus/*/; do targets+=("$(basename "$dir")"); done
 fi
 
-echo "== fuzz: building (release; our modules with -sanitize=fuzzer,address) in $scratch"
+echo "== fuzz: building ($config; our modules with -sanitize=fuzzer,address) in $scratch"
 build_start=$(date +%s)
 # SWITCHYARD_FUZZ=1 makes Package.swift declare the fuzz target and instrument our modules.
-if ! SWITCHYARD_FUZZ=1 swift build -c release --scratch-path "$scratch" --product SwitchyardFuzz; then
+if ! SWITCHYARD_FUZZ=1 swift build -c "$config" --scratch-path "$scratch" --product SwitchyardFuzz; then
   echo "fuzz: build failed" >&2
   exit 1
 fi
-binary="$(SWITCHYARD_FUZZ=1 swift build -c release --scratch-path "$scratch" --show-bin-path)/SwitchyardFuzz"
+binary="$(SWITCHYARD_FUZZ=1 swift build -c "$config" --scratch-path "$scratch" --show-bin-path)/SwitchyardFuzz"
 echo "== fuzz: built in $(( $(date +%s) - build_start ))s; ${#targets[@]} targets x ${seconds}s, $jobs at a time"
 
 # The dictionary and the longest input worth trying, per target.
