@@ -4,12 +4,13 @@ import Synchronization
 /// client that asked for it has gone (closed or reset the connection) instead of running
 /// on, and billing tokens, until the upstream answers or the SLA runs out.
 ///
-/// `ClientCloseWatch` (a channel handler) marks it closed; request code waits on it.
+/// `ClientCloseWatch` (a channel handler) marks it closed; request code registers a
+/// callback (`onClose`) or waits (`waitUntilClosed`).
 final class ClientConnection: Sendable {
     private struct State {
         var closed = false
         var nextWaiter: UInt64 = 0
-        var waiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
+        var waiters: [UInt64: @Sendable () -> Void] = [:]
     }
 
     private let state = Mutex(State())
@@ -19,35 +20,59 @@ final class ClientConnection: Sendable {
     /// True once the client has gone.
     var isClosed: Bool { state.withLock { $0.closed } }
 
-    /// Marks the connection closed and wakes every waiter.
+    /// Marks the connection closed and runs every registered callback once.
     func markClosed() {
-        let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+        let waiters = state.withLock { state -> [@Sendable () -> Void] in
             guard !state.closed else { return [] }
             state.closed = true
             defer { state.waiters.removeAll() }
             return Array(state.waiters.values)
         }
-        for waiter in waiters { waiter.resume() }
+        for waiter in waiters { waiter() }
+    }
+
+    /// Registers `action` to run (on the closing thread) when the client goes. Returns the
+    /// registration to pass to `removeOnClose`, or nil, without running `action`, when the
+    /// client has gone already.
+    func onClose(_ action: @escaping @Sendable () -> Void) -> UInt64? {
+        state.withLock { state -> UInt64? in
+            guard !state.closed else { return nil }
+            state.nextWaiter &+= 1
+            state.waiters[state.nextWaiter] = action
+            return state.nextWaiter
+        }
+    }
+
+    /// Forgets a registration; its action will not run.
+    func removeOnClose(_ id: UInt64) {
+        _ = state.withLock { $0.waiters.removeValue(forKey: id) }
     }
 
     /// Returns when the client has gone, or at once when the calling task is cancelled.
     func waitUntilClosed() async {
-        let id = state.withLock { state -> UInt64 in
-            state.nextWaiter &+= 1
-            return state.nextWaiter
-        }
+        let slot = Mutex<(id: UInt64?, continuation: CheckedContinuation<Void, Never>?)>((nil, nil))
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let resumeNow = state.withLock { state -> Bool in
-                    if state.closed || Task.isCancelled { return true }
-                    state.waiters[id] = continuation
-                    return false
+                slot.withLock { $0.continuation = continuation }
+                let resume: @Sendable () -> Void = {
+                    slot.withLock { value in
+                        defer { value.continuation = nil }
+                        return value.continuation
+                    }?.resume()
                 }
-                if resumeNow { continuation.resume() }
+                guard !Task.isCancelled, let id = onClose(resume) else {
+                    resume()
+                    return
+                }
+                slot.withLock { $0.id = id }
             }
         } onCancel: {
-            let waiter = state.withLock { $0.waiters.removeValue(forKey: id) }
-            waiter?.resume()
+            let taken = slot.withLock { value in
+                defer { value.continuation = nil }
+                return (value.id, value.continuation)
+            }
+            if let id = taken.0 { removeOnClose(id) }
+            taken.1?.resume()
         }
     }
 }

@@ -35,36 +35,31 @@ struct RequestExecutor: Sendable {
         client: ClientConnection? = nil,
         operation: @escaping Operation<Value>
     ) async throws(GatewayError) -> Served<Value> {
-        let result: Result<Served<Value>, GatewayError> = await withTaskGroup(of: Result<Served<Value>, GatewayError>?.self) { group in
+        let remaining = ContinuousClock.now.duration(to: deadline)
+        let watch = RequestWatch(deadline: NIODeadline.now() + .nanoseconds(max(0, remaining.nanoseconds)), client: client)
+        // One child task runs the attempts so that the watch can cancel it (and the upstream
+        // calls under it) at the deadline or when the client goes, without cancelling the
+        // connection's own task; the group waits for it to unwind before answering.
+        let result: Result<Served<Value>, GatewayError> = await withTaskGroup(of: Result<Served<Value>, GatewayError>.self) { group in
             group.addTask {
-                do throws(GatewayError) {
-                    return .success(try await self.attemptLoop(plan: plan, deadline: deadline, stream: stream, operation: operation))
-                } catch {
-                    return .failure(error)
+                let (outcome, fired) = await watch.guarding { () async -> Result<Served<Value>, GatewayError> in
+                    do throws(GatewayError) {
+                        return .success(try await self.attemptLoop(plan: plan, deadline: deadline, stream: stream, operation: operation))
+                    } catch {
+                        return .failure(error)
+                    }
+                }
+                switch (outcome, fired) {
+                case (.success, _), (.failure, nil):
+                    // A success that raced the deadline is still served.
+                    return outcome
+                case (.failure, .deadline):
+                    return .failure(FailoverPolicy.slaExceeded(plan))
+                case (.failure, .clientClosed):
+                    return .failure(.clientClosed)
                 }
             }
-            group.addTask {
-                // The SLA watchdog: wins the race only if the attempts are still running.
-                try? await Task.sleep(until: deadline, clock: .continuous)
-                return Task.isCancelled ? nil : .failure(FailoverPolicy.slaExceeded(plan))
-            }
-            if let client {
-                group.addTask {
-                    // The client went away: stop the attempts (and the upstream calls) now.
-                    await client.waitUntilClosed()
-                    return Task.isCancelled ? nil : .failure(.clientClosed)
-                }
-            }
-            var outcome: Result<Served<Value>, GatewayError>?
-            while let next = await group.next() {
-                if let next {
-                    outcome = next
-                    break
-                }
-            }
-            group.cancelAll()
-            // A stream that won just as the deadline fired is dropped here; its ticket cancels itself.
-            return outcome ?? .failure(FailoverPolicy.slaExceeded(plan))
+            return await group.next() ?? .failure(FailoverPolicy.slaExceeded(plan))
         }
         return try result.get()
     }
