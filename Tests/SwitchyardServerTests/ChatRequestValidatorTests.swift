@@ -174,3 +174,92 @@ struct ChatRequestValidatorTests {
         #expect(RequestDecodingError.render([]) == "")
     }
 }
+
+/// The byte scan (`ChatRequestScan`) is the fast path of the validator: it must take the
+/// common shapes itself, and whatever it accepts the decoder must read the same way.
+@Suite("ChatRequestScan: the validator's fast path agrees with JSONDecoder")
+struct ChatRequestScanTests {
+    static let hello = ChatRequestValidatorTests.hello
+
+    /// Request shapes clients send every day: the scan must take them without the decoder.
+    static let common: [String] = [
+        #"{"model":"gpt-4o","messages":\#(hello)}"#,
+        #"{"model":"bench","messages":[{"role":"user","content":"benchmark"}],"max_tokens":8}"#,
+        """
+        {"model": "support-bot", "stream": true, "stream_options": {"include_usage": true},
+         "max_tokens": 100, "temperature": 0.7, "top_p": 1, "n": 1, "seed": 7, "presence_penalty": -0.5,
+         "frequency_penalty": 0.5, "vendor_extension": {"anything": [1, "two", true, null, -2.5e3]},
+         "messages": [
+           {"role": "system", "content": "Be brief.\\n\\"Really\\" \\u00e9t\\u00e9 \\ud83d\\ude00"},
+           {"role": "user", "content": [{"type": "text", "text": "Hi"},
+                                        {"type": "image_url", "image_url": {"url": "data:,"}}]},
+           {"role": "assistant", "content": null, "tool_calls": [{"id": "call_1", "type": "function",
+             "function": {"name": "f", "arguments": "{}"}}]},
+           {"role": "tool", "tool_call_id": "call_1", "content": "42"},
+           {"role": "developer", "content": "été 😀 日本語"}, {"role": "function", "name": "f", "content": "42"},
+           {"role": "assistant"}
+         ]}
+        """,
+        #"{"model":"m","messages":\#(hello),"stream":false,"stream_options":null,"max_completion_tokens":20,"max_tokens":10}"#,
+        #"  {"messages":\#(hello),"model":"anthropic/claude-sonnet-4","tools":[],"tool_choice":"auto"}  "#,
+    ]
+
+    @Test(arguments: common)
+    func commonShapesTakeTheFastPath(body: String) throws {
+        let scanned = try #require(ChatRequestScan.summary(ByteBuffer(string: body)))
+        #expect(scanned == (try ChatRequestValidator.decode(ByteBuffer(string: body))))
+    }
+
+    /// Valid or not, the scan declines these; the decoder decides (and names the field).
+    static let declined: [String] = [
+        "", "{", "[]", "null", "42", #""model""#, "not json", "\u{FF}",
+        #"{"model":"m","messages":[}"#, #"{"model" "m"}"#, #"{"model":"m","messages":\#(hello),}"#,
+        #"{"model":"m","messages":\#(hello)} x"#, #"{"model":"","messages":\#(hello)}"#,
+        #"{"model":"m","messages":[]}"#, #"{"model":"m"}"#, #"{"messages":\#(hello)}"#,
+        #"{"model":"m","model":"n","messages":\#(hello)}"#, #"{"mod\u0065l":"m","messages":\#(hello)}"#,
+        #"{"model":"m\u0065","messages":\#(hello)}"#, #"{"model":42,"messages":\#(hello)}"#,
+        #"{"model":null,"messages":\#(hello)}"#, #"{"model":"m","messages":"hello"}"#,
+        #"{"model":"m","messages":["hi"]}"#, #"{"model":"m","messages":[{"content":"hi"}]}"#,
+        #"{"model":"m","messages":[{"role":"robot","content":"hi"}]}"#,
+        #"{"model":"m","messages":[{"role":"user","role":"user","content":"hi"}]}"#,
+        #"{"model":"m","messages":[{"role":"user","content":42}]}"#,
+        #"{"model":"m","messages":[{"role":"user","content":{"x":1}}]}"#,
+        #"{"model":"m","messages":[{"role":"user","content":[{"text":"hi"}]}]}"#,
+        #"{"model":"m","messages":[{"role":"user","content":[{}]}]}"#,
+        #"{"model":"m","messages":[{"role":"user","content":[{"type":null}]}]}"#,
+        #"{"model":"m","messages":\#(hello),"stream":"true"}"#, #"{"model":"m","messages":\#(hello),"temperature":"0.7"}"#,
+        #"{"model":"m","messages":\#(hello),"max_tokens":1.5}"#, #"{"model":"m","messages":\#(hello),"max_tokens":64.0}"#,
+        #"{"model":"m","messages":\#(hello),"n":"2"}"#, #"{"model":"m","messages":\#(hello),"n":0}"#,
+        #"{"model":"m","messages":\#(hello),"n":-1}"#, #"{"model":"m","messages":\#(hello),"seed":1e300}"#,
+        #"{"model":"m","messages":\#(hello),"temperature":1e999}"#, #"{"model":"m","messages":\#(hello),"max_tokens":01}"#,
+        #"{"model":"m","messages":\#(hello),"max_tokens":1234567890123456789012}"#,
+        #"{"model":"m","messages":\#(hello),"stream_options":{"include_usage":"yes"}}"#,
+        #"{"model":"m","messages":\#(hello),"stream_options":[]}"#,
+        #"{"model":"m","messages":\#(hello),"x":"\ud800"}"#, #"{"model":"m","messages":\#(hello),"x":"\udc00\ud800"}"#,
+        #"{"model":"m","messages":\#(hello),"x":"\q"}"#, "{\"model\":\"m\",\"messages\":\(hello),\"x\":\"a\u{1}b\"}",
+        #"{"model":"m","messages":\#(hello),"x":[1,]}"#, #"{"model":"m","messages":\#(hello),"x":tru}"#,
+        #"{"model":"m","messages":\#(hello),"x":-}"#, #"{"model":"m","messages":\#(hello),"x":1.}"#,
+        #"{"model":"m","messages":\#(hello),"x":"# + String(repeating: "[", count: 100) + String(repeating: "]", count: 100) + "}",
+    ]
+
+    @Test(arguments: declined)
+    func declinedBodiesGoToTheDecoder(body: String) {
+        #expect(ChatRequestScan.summary(ByteBuffer(string: body)) == nil)
+    }
+
+    @Test func invalidUTF8IsDeclined() {
+        for bytes: [UInt8] in [[0xC0, 0x80], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xE2, 0x82], [0x80], [0xFF]] {
+            var body = ByteBuffer(string: #"{"model":"m","messages":\#(Self.hello),"x":""#)
+            body.writeBytes(bytes)
+            body.writeString("\"}")
+            #expect(ChatRequestScan.summary(body) == nil)
+        }
+    }
+
+    /// Every body either path sees here: when the scan accepts, the decoder agrees.
+    @Test func scanNeverAcceptsWhatTheDecoderReadsDifferently() {
+        for body in Self.common + Self.declined {
+            IngressParserDriver.chatRequestScanAgrees(ByteBuffer(string: body))
+        }
+    }
+}

@@ -26,6 +26,7 @@ enum FuzzTarget: String, CaseIterable {
         switch self {
         case .chatRequest:
             _ = try? IngressParserDriver.chatRequest(input.buffer)
+            IngressParserDriver.chatRequestScanAgrees(input.buffer)
             _ = try? IngressParserDriver.embeddingsRequest(input.buffer)
         case .anthropicIngress: Self.fuzzAnthropicIngress(input)
         case .openAIBody: Self.fuzzOpenAIBody(input)

@@ -82,8 +82,18 @@ enum ChatRequestValidator {
 
     static let roles: Set<String> = ["system", "developer", "user", "assistant", "tool", "function"]
 
-    /// Parses `body`, or throws a 400 `GatewayError` naming the offending field.
+    /// Parses `body`, or throws a 400 `GatewayError` naming the offending field. The
+    /// common shapes are checked by a byte scan (`ChatRequestScan`); whatever it declines is
+    /// decoded here, and the decoder has the last word.
     static func validate(_ body: ByteBuffer) throws(GatewayError) -> ChatRequestSummary {
+        if let summary = ChatRequestScan.summary(body) {
+            return summary
+        }
+        return try decode(body)
+    }
+
+    /// The reference validation with `JSONDecoder`.
+    static func decode(_ body: ByteBuffer) throws(GatewayError) -> ChatRequestSummary {
         let envelope: Envelope
         do {
             envelope = try JSONDecoder().decode(Envelope.self, from: body)
