@@ -103,8 +103,19 @@ done
 
 echo "== streaming (64 chunks, 20 ms apart)"
 stream_run() { python3 benchmarks/stream_bench.py --url "$1" --streams "$2" --model "$3"; }
+# One stream at a time (what one user sees) and 32 started at once (a burst: every
+# request's CPU cost queues up on the shared cores before the first chunks go out).
+stream_seq() { python3 benchmarks/stream_bench.py --url "$1" --streams 1 --rounds 10 --model "$2"; }
+Q_DIRECT=$(stream_seq "http://127.0.0.1:$STREAM_SIM_PORT/v1/chat/completions" stream)
+Q_GW=$(stream_seq "http://127.0.0.1:$GW_PORT/v1/chat/completions" stream-route)
 S_DIRECT=$(stream_run "http://127.0.0.1:$STREAM_SIM_PORT/v1/chat/completions" 32 stream)
 S_GW=$(stream_run "http://127.0.0.1:$GW_PORT/v1/chat/completions" 32 stream-route)
+Q_NGINX='null'; S_NGINX='null'
+if [ $HAVE_NGINX = 1 ]; then
+  Q_NGINX=$(stream_seq "http://127.0.0.1:$NGINX_PORT/stream/v1/chat/completions" stream)
+  S_NGINX=$(stream_run "http://127.0.0.1:$NGINX_PORT/stream/v1/chat/completions" 32 stream)
+fi
+echo "   one at a time: direct $Q_DIRECT"; echo "   one at a time: gateway $Q_GW"; echo "   one at a time: nginx $Q_NGINX"
 MAXOK=0; RSS_LOAD=0
 for n in 64 128 256 512; do
   [ "$n" -gt "$STREAMS_MAX" ] && break
@@ -121,9 +132,9 @@ sleep 1; RSS_AFTER=$(rss_kb "$GW_PID")
 COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 STAMP=$(date -u +%Y-%m-%dT%H%M%SZ)
 REPORT="benchmarks/results/$STAMP-$COMMIT.md"
-python3 - "$REPORT" "$HAVE_NGINX" "$READY_MS" "$RSS_IDLE" "$RSS_LOAD" "$RSS_AFTER" "$MAXOK" "$S_DIRECT" "$S_GW" "$RUNS" "$SECONDS_PER_RUN" "$COMMIT" <<PY
+python3 - "$REPORT" "$HAVE_NGINX" "$READY_MS" "$RSS_IDLE" "$RSS_LOAD" "$RSS_AFTER" "$MAXOK" "$S_DIRECT" "$S_GW" "$RUNS" "$SECONDS_PER_RUN" "$COMMIT" "$Q_DIRECT" "$Q_GW" "$Q_NGINX" "$S_NGINX" <<PY
 import json, sys, os
-report, have_nginx, ready, rss_idle, rss_load, rss_after, maxok, s_direct, s_gw, runs, secs, commit = sys.argv[1:]
+report, have_nginx, ready, rss_idle, rss_load, rss_after, maxok, s_direct, s_gw, runs, secs, commit, q_direct, q_gw, q_nginx, s_nginx = sys.argv[1:]
 R = {}
 for line in """$(for k in "${!R[@]}"; do echo "$k=${R[$k]}"; done)""".split():
     key, value = line.split("=")
@@ -151,12 +162,17 @@ for c in (1, 32, 128):
         else:
             extra = " | "
         lines.append(f"| {c} | {name} | {g(name,c,'rps'):.0f} | {ms(g(name,c,'p99'))} | {extra} |")
-d, w = json.loads(s_direct), json.loads(s_gw)
-def add(a, b, k): return f"{(w[a][k]-d[a][k]):.3f}" if w[a][k] is not None and d[a][k] is not None else "-"
-lines += ["", "## Streaming (64 chunks 20 ms apart, 32 concurrent streams)", "",
-          "| | p50 | p90 | p99 |", "|---|---|---|---|",
-          f"| added TTFT ms | {add('ttft_ms','ttft_ms','p50')} | {add('ttft_ms','ttft_ms','p90')} | {add('ttft_ms','ttft_ms','p99')} |",
-          f"| added inter-chunk gap ms | {add('gap_ms','gap_ms','p50')} | {add('gap_ms','gap_ms','p90')} | {add('gap_ms','gap_ms','p99')} |",
+def added(target, base, metric, q):
+    if target is None or target[metric][q] is None or base[metric][q] is None: return "-"
+    return f"{target[metric][q] - base[metric][q]:.3f}"
+lines += ["", "## Streaming (64 chunks 20 ms apart; added = through the proxy minus direct, ms)", "",
+          "| streams | proxy | added TTFT p50 | p90 | p99 | added gap p50 | p90 | p99 |", "|---|---|---|---|---|---|---|---|"]
+for label, base, gw, ng in (("1 at a time (10)", json.loads(q_direct), json.loads(q_gw), json.loads(q_nginx)),
+                            ("32 at once", json.loads(s_direct), json.loads(s_gw), json.loads(s_nginx))):
+    for name, target in (("gateway", gw), ("nginx", ng)):
+        if target is None: continue
+        lines.append(f"| {label} | {name} | " + " | ".join(added(target, base, m, q) for m in ("ttft_ms", "gap_ms") for q in ("p50", "p90", "p99")) + " |")
+lines += [
           "", f"Most concurrent streams held with no lost chunk and no stall: **{maxok}**", "",
           "## Resources", "",
           f"- ready (process start to /health/ready 200): {ready} ms",
