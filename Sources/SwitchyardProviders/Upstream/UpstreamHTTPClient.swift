@@ -23,6 +23,9 @@ public final class UpstreamHTTPClient: Sendable {
         configuration.decompression = .disabled
         configuration.redirectConfiguration = .disallow
         configuration.httpVersion = .automatic
+        // No request spans: with the default (the global no-op tracer) every request still
+        // built its span attributes, URL included, for nothing.
+        configuration.tracing.tracer = nil
         self.client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
