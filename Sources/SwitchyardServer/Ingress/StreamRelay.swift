@@ -8,8 +8,8 @@ import SwitchyardProviders
 /// Relays an upstream chat stream to the client as SSE, event by event as they arrive.
 ///
 /// One task reads the upstream into a bounded `EventPipe` (a slow client slows the upstream
-/// read), the writing task forwards each event, and a watchdog ends the stream with an SSE
-/// error event when no event arrives for `idleTimeout`. A client that goes away stops the
+/// read), the writing task forwards each event, and an `IdleWatchdog` timer ends the stream
+/// with an SSE error event when no event arrives for `idleTimeout`. A client that goes away stops the
 /// relay and cancels the upstream request.
 struct StreamRelay: Sendable {
     let start: StreamStart
@@ -42,6 +42,9 @@ struct StreamRelay: Sendable {
         var upstreamFailure: UpstreamFailure?
         var encoder = anthropicEncoder
 
+        // Idle watchdog: ends the pipe with `Stalled` when the upstream goes quiet too long.
+        let watchdog = IdleWatchdog(idleNanos: idleNanos, activity: lastEvent) { pipe.finish(throwing: Stalled()) }
+        watchdog.start()
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 var upstream = start.rest
@@ -53,17 +56,6 @@ struct StreamRelay: Sendable {
                     pipe.finish()
                 } catch {
                     pipe.finish(throwing: error)
-                }
-            }
-            group.addTask {
-                // Idle watchdog: sleeps until the current gap would exceed the limit.
-                while !Task.isCancelled {
-                    let quietFor = Self.nowNanos() - lastEvent.nanos
-                    if quietFor >= idleNanos {
-                        pipe.finish(throwing: Stalled())
-                        return
-                    }
-                    try? await Task.sleep(for: .nanoseconds(idleNanos - quietFor))
                 }
             }
 
@@ -102,6 +94,7 @@ struct StreamRelay: Sendable {
             group.cancelAll()
             pipe.finish()
         }
+        watchdog.stop()
         onFinish(usage, clientGone ? "client_gone" : failureMessage != nil ? "upstream_error" : "done")
         if clientGone {
             ticket.cancel()
