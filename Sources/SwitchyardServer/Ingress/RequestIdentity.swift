@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import Synchronization
 
 /// The request id of SPEC §3: the client's `x-request-id` when it is sane, else a new one.
 enum RequestIdentity {
@@ -12,16 +13,40 @@ enum RequestIdentity {
         return generate()
     }
 
-    /// `req_` and 24 random hex digits.
+    /// `req_` and 24 hex digits: a process-wide counter scrambled with a per-process random
+    /// key (a bijection of the counter, so ids never repeat within a process, and differ
+    /// across processes), without a `getrandom` system call per request.
     static func generate() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let high = generator.next() as UInt64
-        let low = generator.next() as UInt32
-        return "req_" + hex(high, digits: 16) + hex(UInt64(low), digits: 8)
+        let sequence = counter.add(1, ordering: .relaxed).newValue
+        let high = mix(sequence &+ key.0)
+        let low = UInt32(truncatingIfNeeded: mix(high ^ key.1))
+        return String(unsafeUninitializedCapacity: 28) { buffer in
+            for (offset, byte) in "req_".utf8.enumerated() { buffer[offset] = byte }
+            writeHex(high, digits: 16, into: buffer, at: 4)
+            writeHex(UInt64(low), digits: 8, into: buffer, at: 20)
+            return 28
+        }
     }
 
-    private static func hex(_ value: UInt64, digits: Int) -> String {
-        let text = String(value, radix: 16)
-        return String(repeating: "0", count: max(0, digits - text.count)) + text
+    private static let counter = Atomic<UInt64>(0)
+    private static let key: (UInt64, UInt64) = {
+        var generator = SystemRandomNumberGenerator()
+        return (generator.next(), generator.next())
+    }()
+
+    /// SplitMix64's finaliser: a bijection on 64-bit values.
+    private static func mix(_ value: UInt64) -> UInt64 {
+        var z = value
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    private static func writeHex(_ value: UInt64, digits: Int, into buffer: UnsafeMutableBufferPointer<UInt8>, at start: Int) {
+        let alphabet: StaticString = "0123456789abcdef"
+        for index in 0..<digits {
+            let nibble = Int((value >> UInt64(4 * (digits - 1 - index))) & 0xF)
+            buffer[start + index] = alphabet.utf8Start[nibble]
+        }
     }
 }
