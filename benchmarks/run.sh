@@ -28,7 +28,7 @@ wait_http() { for _ in $(seq 1 200); do curl -s -o /dev/null "$1" && return 0; s
 rss_kb() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
 
 SIM_PORT=$(free_port); STREAM_SIM_PORT=$(free_port); GW_PORT=$(free_port); NGINX_PORT=$(free_port)
-"$BIN" simulate --protocol openai --port "$SIM_PORT" --name bench-sim >"$WORK/sim.log" 2>&1 & PIDS+=($!)
+"$BIN" simulate --protocol openai --port "$SIM_PORT" --name bench-sim >"$WORK/sim.log" 2>&1 & SIM_PID=$!; PIDS+=($SIM_PID)
 "$BIN" simulate --protocol openai --port "$STREAM_SIM_PORT" --name stream-sim --chunk-count 64 --chunk-interval-ms 20 >"$WORK/ssim.log" 2>&1 & PIDS+=($!)
 wait_http "http://127.0.0.1:$SIM_PORT/v1/models"; wait_http "http://127.0.0.1:$STREAM_SIM_PORT/v1/models"
 
@@ -67,7 +67,7 @@ http {
   }
 }
 NGINX
-  nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -g 'daemon off;' >"$WORK/nginx/out.log" 2>&1 & PIDS+=($!)
+  nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -g 'daemon off;' >"$WORK/nginx/out.log" 2>&1 & NGINX_PID=$!; PIDS+=($NGINX_PID)
   wait_http "http://127.0.0.1:$NGINX_PORT/v1/models"
 fi
 
@@ -84,6 +84,11 @@ PY
 }
 median() { python3 -c 'import sys,statistics; print(statistics.median([float(x) for x in sys.argv[1:]]))' "$@"; }
 
+# CPU time (clock ticks) of a process and its children threads/workers, for the CPU each
+# proxy spends per request: a figure the shared machine's noise disturbs less than latency.
+cpu_ticks() { local t=0 p; for p in "$@"; do t=$((t + $(awk '{print $14+$15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done; echo $t; }
+proc_of() { case "$1" in direct) echo "$SIM_PID";; gateway) echo "$GW_PID";; nginx) echo "$NGINX_PID $(pgrep -P "$NGINX_PID" | tr '\n' ' ')";; esac; }
+TICK_US=$((1000000 / $(getconf CLK_TCK)))
 declare -A R
 TARGETS=("direct=http://127.0.0.1:$SIM_PORT/v1/chat/completions" "gateway=http://127.0.0.1:$GW_PORT/v1/chat/completions")
 [ $HAVE_NGINX = 1 ] && TARGETS+=("nginx=http://127.0.0.1:$NGINX_PORT/v1/chat/completions")
@@ -91,13 +96,18 @@ echo "== warm-up"; for t in "${TARGETS[@]}"; do wrk -t1 -c8 -d2s -s benchmarks/c
 for conns in 1 32 128; do
   for t in "${TARGETS[@]}"; do
     name=${t%%=*}; url=${t#*=}; rps=(); p50=(); p90=(); p99=(); errs=0
+    cpu=()
     for run in $(seq 1 "$RUNS"); do
+      t0=$(cpu_ticks $(proc_of "$name"))
       read -r a b c d e < <(wrk_run "$url" "$conns")
+      t1=$(cpu_ticks $(proc_of "$name"))
       rps+=("$a"); p50+=("$b"); p90+=("$c"); p99+=("$d"); errs=$((errs + e))
+      cpu+=("$(python3 -c "print(($t1-$t0)*$TICK_US/max(1.0,$a*$SECONDS_PER_RUN))")")
     done
+    R[$name,$conns,cpu]=$(median "${cpu[@]}")
     R[$name,$conns,rps]=$(median "${rps[@]}"); R[$name,$conns,p50]=$(median "${p50[@]}")
     R[$name,$conns,p90]=$(median "${p90[@]}"); R[$name,$conns,p99]=$(median "${p99[@]}"); R[$name,$conns,err]=$errs
-    echo "   $name c=$conns rps=${R[$name,$conns,rps]} p50=${R[$name,$conns,p50]}us p99=${R[$name,$conns,p99]}us errors=$errs"
+    echo "   $name c=$conns rps=${R[$name,$conns,rps]} p50=${R[$name,$conns,p50]}us p99=${R[$name,$conns,p99]}us cpu/req=${R[$name,$conns,cpu]}us errors=$errs"
   done
 done
 
@@ -153,7 +163,9 @@ for name in (["gateway", "nginx"] if nginx else ["gateway"]):
     lines.append(f"| {name} | " + " | ".join(row) + " |")
 if nginx:
     lines.append(f"| gateway/nginx | " + " | ".join(ratio(g('gateway',1,q)-g('direct',1,q), g('nginx',1,q)-g('direct',1,q)) for q in ('p50','p90','p99')) + " |")
-lines += ["", "## Throughput", "", "| connections | target | req/s | p99 ms | gateway/direct req/s | gateway/nginx req/s |", "|---|---|---|---|---|---|"]
+lines += ["", "## Throughput", "", "CPU µs/request: the process's own CPU time (all its threads) per request served; "
+          "for direct that is the simulator answering, for nginx and the gateway the proxy alone.", "",
+          "| connections | target | req/s | p99 ms | CPU µs/request | gateway/direct req/s | gateway/nginx req/s |", "|---|---|---|---|---|---|---|"]
 for c in (1, 32, 128):
     for name in ["direct", "gateway"] + (["nginx"] if nginx else []):
         extra = ""
@@ -161,7 +173,7 @@ for c in (1, 32, 128):
             extra = f"{ratio(g('gateway',c,'rps'), g('direct',c,'rps'))} | {ratio(g('gateway',c,'rps'), g('nginx',c,'rps')) if nginx else '-'}"
         else:
             extra = " | "
-        lines.append(f"| {c} | {name} | {g(name,c,'rps'):.0f} | {ms(g(name,c,'p99'))} | {extra} |")
+        lines.append(f"| {c} | {name} | {g(name,c,'rps'):.0f} | {ms(g(name,c,'p99'))} | {g(name,c,'cpu'):.0f} | {extra} |")
 def added(target, base, metric, q):
     if target is None or target[metric][q] is None or base[metric][q] is None: return "-"
     return f"{target[metric][q] - base[metric][q]:.3f}"
