@@ -35,6 +35,7 @@ enum FuzzTarget: String, CaseIterable {
         case .eventStream: Self.fuzzEventStream(input)
         case .openAIResponse:
             _ = ParserDriver.openAIResponse(input.buffer)
+            ParserDriver.usageScanAgrees(input.buffer)
             _ = try? ParserDriver.openAIStream(input.pieces)
         case .anthropicResponse:
             let tool = input.choice(2) == 0 ? nil : "json_tool_call"

@@ -121,6 +121,13 @@ package enum ParserDriver {
     // MARK: Whole answers
 
     /// Usage read from an OpenAI-style answer body.
+    /// The usage scan and the decoder on the same bytes (a `usage` object): when the scan
+    /// accepts, the decoder must read the same counts. Traps otherwise (a fuzz finding).
+    package static func usageScanAgrees(_ usage: ByteBuffer) {
+        guard let scanned = usage.withUnsafeReadableBytes({ OpenAIWire.scanUsage($0) }) else { return }
+        precondition(OpenAIWire.decodeUsage(usage) == scanned.tokenUsage, "the usage scan read counts the decoder reads differently")
+    }
+
     package static func openAIResponse(_ body: ByteBuffer) -> TokenUsage? {
         OpenAIWire.usage(in: body)
     }

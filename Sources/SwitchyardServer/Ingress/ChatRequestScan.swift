@@ -102,12 +102,7 @@ enum ChatRequestScan {
     }
 
     private static func matches(_ bytes: UnsafeRawBufferPointer, _ word: StaticString) -> Bool {
-        guard bytes.count == word.utf8CodeUnitCount else { return false }
-        let expected = word.utf8Start
-        for offset in 0..<bytes.count where bytes[offset] != expected[offset] {
-            return false
-        }
-        return true
+        StrictJSONCursor.matches(bytes, word)
     }
 
     /// `messages`: an array of message objects; their count, or nil to decline.
@@ -221,18 +216,7 @@ enum ChatRequestScan {
 
     /// A plain integer of at most 18 digits, or null; the outer optional is nil to decline.
     private static func optionalInteger(_ cursor: inout StrictJSONCursor) -> Int?? {
-        if cursor.null() { return .some(nil) }
-        guard let number = cursor.number(), number.integer, number.text.count <= 18 else { return nil }
-        var value = 0
-        var negative = false
-        for byte in number.text {
-            if byte == UInt8(ascii: "-") {
-                negative = true
-            } else {
-                value = value * 10 + Int(byte - UInt8(ascii: "0"))
-            }
-        }
-        return .some(negative ? -value : value)
+        cursor.optionalInteger()
     }
 
     /// A number without an exponent (always a finite Double) or null.

@@ -2,34 +2,34 @@
 /// leading zeros, no raw control characters in strings, only valid escapes and valid UTF-8.
 ///
 /// It accepts a subset of what Foundation's `JSONDecoder` accepts, never more: callers
-/// (`ChatRequestScan`) use it to validate the common request shape fast and hand anything
+/// (`ChatRequestScan`, `OpenAIWire.usage`) use it to validate the common request shape fast and hand anything
 /// it declines (nil or false) to `JSONDecoder`, which then decides and names the error.
-struct StrictJSONCursor {
-    let bytes: UnsafeRawBufferPointer
-    private(set) var index = 0
+package struct StrictJSONCursor {
+    package let bytes: UnsafeRawBufferPointer
+    package private(set) var index = 0
     /// Nesting deeper than this is declined (JSONDecoder's own limit is higher).
-    static let maxDepth = 64
+    package static let maxDepth = 64
 
-    init(_ bytes: UnsafeRawBufferPointer) {
+    package init(_ bytes: UnsafeRawBufferPointer) {
         self.bytes = bytes
     }
 
-    var atEnd: Bool { index >= bytes.count }
+    package var atEnd: Bool { index >= bytes.count }
 
     /// The next byte after whitespace, without consuming it.
-    mutating func peek() -> UInt8? {
+    package mutating func peek() -> UInt8? {
         skipWhitespace()
         return index < bytes.count ? bytes[index] : nil
     }
 
     /// Consumes `byte` (after whitespace) if it is next.
-    mutating func consume(_ byte: UInt8) -> Bool {
+    package mutating func consume(_ byte: UInt8) -> Bool {
         guard peek() == byte else { return false }
         index += 1
         return true
     }
 
-    mutating func skipWhitespace() {
+    package mutating func skipWhitespace() {
         while index < bytes.count {
             switch bytes[index] {
             case 0x20, 0x0A, 0x0D, 0x09: index += 1
@@ -40,14 +40,14 @@ struct StrictJSONCursor {
 
     /// The member separator after a value: true and more members follow (`,`), false and
     /// the container closed (`close`), nil when malformed.
-    mutating func separator(close: UInt8) -> Bool? {
+    package mutating func separator(close: UInt8) -> Bool? {
         if consume(UInt8(ascii: ",")) { return true }
         if consume(close) { return false }
         return nil
     }
 
     /// A string at the cursor: the bytes between its quotes and whether any escape occurs.
-    mutating func string() -> (content: UnsafeRawBufferPointer, escaped: Bool)? {
+    package mutating func string() -> (content: UnsafeRawBufferPointer, escaped: Bool)? {
         guard peek() == UInt8(ascii: "\"") else { return nil }
         index += 1
         let start = index
@@ -74,7 +74,7 @@ struct StrictJSONCursor {
     }
 
     /// A number at the cursor (strict grammar): its text and whether it is a plain integer.
-    mutating func number() -> (text: UnsafeRawBufferPointer, integer: Bool)? {
+    package mutating func number() -> (text: UnsafeRawBufferPointer, integer: Bool)? {
         skipWhitespace()
         let start = index
         var integer = true
@@ -100,19 +100,19 @@ struct StrictJSONCursor {
     }
 
     /// `true` or `false` at the cursor.
-    mutating func bool() -> Bool? {
+    package mutating func bool() -> Bool? {
         if literal("true") { return true }
         if literal("false") { return false }
         return nil
     }
 
     /// Consumes `null` if it is next.
-    mutating func null() -> Bool {
+    package mutating func null() -> Bool {
         literal("null")
     }
 
     /// Skips one value of any kind, validating it strictly.
-    mutating func skipValue(depth: Int = 0) -> Bool {
+    package mutating func skipValue(depth: Int = 0) -> Bool {
         guard depth < Self.maxDepth, let next = peek() else { return false }
         switch next {
         case UInt8(ascii: "\""):
@@ -140,6 +140,33 @@ struct StrictJSONCursor {
         default:
             return number() != nil
         }
+    }
+
+    /// True when `bytes` are exactly `word`'s UTF-8.
+    package static func matches(_ bytes: UnsafeRawBufferPointer, _ word: StaticString) -> Bool {
+        guard bytes.count == word.utf8CodeUnitCount else { return false }
+        let expected = word.utf8Start
+        for offset in 0..<bytes.count where bytes[offset] != expected[offset] {
+            return false
+        }
+        return true
+    }
+
+    /// A plain integer of at most 18 characters or null; the outer optional is nil to
+    /// decline (fractions, exponents, anything else).
+    package mutating func optionalInteger() -> Int?? {
+        if null() { return .some(nil) }
+        guard let number = number(), number.integer, number.text.count <= 18 else { return nil }
+        var value = 0
+        var negative = false
+        for byte in number.text {
+            if byte == UInt8(ascii: "-") {
+                negative = true
+            } else {
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
+            }
+        }
+        return .some(negative ? -value : value)
     }
 
     private mutating func digits() -> Int {
