@@ -120,7 +120,6 @@ package enum ParserDriver {
 
     // MARK: Whole answers
 
-    /// Usage read from an OpenAI-style answer body.
     /// The usage scan and the decoder on the same bytes (a `usage` object): when the scan
     /// accepts, the decoder must read the same counts. Traps otherwise (a fuzz finding).
     package static func usageScanAgrees(_ usage: ByteBuffer) {
@@ -128,6 +127,7 @@ package enum ParserDriver {
         precondition(OpenAIWire.decodeUsage(usage) == scanned.tokenUsage, "the usage scan read counts the decoder reads differently")
     }
 
+    /// Usage read from an OpenAI-style answer body.
     package static func openAIResponse(_ body: ByteBuffer) -> TokenUsage? {
         OpenAIWire.usage(in: body)
     }

@@ -52,16 +52,16 @@ enum ChatRequestScan {
                         guard let value = streamOptions(&cursor) else { return nil }
                         includeUsage = value
                     case .maxTokens:
-                        guard let value = optionalInteger(&cursor) else { return nil }
+                        guard let value = cursor.optionalInteger() else { return nil }
                         maxTokens = value
                     case .maxCompletionTokens:
-                        guard let value = optionalInteger(&cursor) else { return nil }
+                        guard let value = cursor.optionalInteger() else { return nil }
                         maxCompletionTokens = value
                     case .n:
-                        guard let value = optionalInteger(&cursor) else { return nil }
+                        guard let value = cursor.optionalInteger() else { return nil }
                         if let n = value, n < 1 { return nil }
                     case .seed:
-                        guard optionalInteger(&cursor) != nil else { return nil }
+                        guard cursor.optionalInteger() != nil else { return nil }
                     case .temperature, .topP, .presencePenalty, .frequencyPenalty:
                         guard optionalDouble(&cursor) else { return nil }
                     }
@@ -212,11 +212,6 @@ enum ChatRequestScan {
         if cursor.null() { return .some(nil) }
         guard let value = cursor.bool() else { return nil }
         return .some(value)
-    }
-
-    /// A plain integer of at most 18 digits, or null; the outer optional is nil to decline.
-    private static func optionalInteger(_ cursor: inout StrictJSONCursor) -> Int?? {
-        cursor.optionalInteger()
     }
 
     /// A number without an exponent (always a finite Double) or null.

@@ -5,7 +5,7 @@ import Synchronization
 /// on, and billing tokens, until the upstream answers or the SLA runs out.
 ///
 /// `ClientCloseWatch` (a channel handler) marks it closed; request code registers a
-/// callback (`onClose`) or waits (`waitUntilClosed`).
+/// callback (`onClose`, used by `RequestWatch`).
 final class ClientConnection: Sendable {
     private struct State {
         var closed = false
@@ -46,33 +46,5 @@ final class ClientConnection: Sendable {
     /// Forgets a registration; its action will not run.
     func removeOnClose(_ id: UInt64) {
         _ = state.withLock { $0.waiters.removeValue(forKey: id) }
-    }
-
-    /// Returns when the client has gone, or at once when the calling task is cancelled.
-    func waitUntilClosed() async {
-        let slot = Mutex<(id: UInt64?, continuation: CheckedContinuation<Void, Never>?)>((nil, nil))
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                slot.withLock { $0.continuation = continuation }
-                let resume: @Sendable () -> Void = {
-                    slot.withLock { value in
-                        defer { value.continuation = nil }
-                        return value.continuation
-                    }?.resume()
-                }
-                guard !Task.isCancelled, let id = onClose(resume) else {
-                    resume()
-                    return
-                }
-                slot.withLock { $0.id = id }
-            }
-        } onCancel: {
-            let taken = slot.withLock { value in
-                defer { value.continuation = nil }
-                return (value.id, value.continuation)
-            }
-            if let id = taken.0 { removeOnClose(id) }
-            taken.1?.resume()
-        }
     }
 }
