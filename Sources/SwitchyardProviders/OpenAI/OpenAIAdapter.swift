@@ -18,6 +18,9 @@ public struct OpenAIAdapter: ProviderAdapter {
     private let maxResponseBytes: Int
     /// The provider's deviations from OpenAI.
     public let preset: OpenAICompatiblePreset
+    /// The lean pool for whole answers and the base URL's path (`/v1`), when the base URL
+    /// is a plain `http(s)://host[:port]/path`.
+    private let lean: (pool: HTTP1Pool, basePath: String)?
 
     public init(
         name: String,
@@ -37,6 +40,15 @@ public struct OpenAIAdapter: ProviderAdapter {
         self.capabilities = capabilities
         self.maxResponseBytes = maxResponseBytes
         self.logger = logger
+        if let origin = HTTP1Pool.Origin(url: baseURL), let pool = http.pool(for: origin),
+            !baseURL.contains("?"), !baseURL.contains("#")
+        {
+            let afterScheme = baseURL.drop { $0 != ":" }.dropFirst(3)
+            let path = afterScheme.drop { $0 != "/" }
+            self.lean = (pool, String(path))
+        } else {
+            self.lean = nil
+        }
     }
 
     /// An adapter for an OpenAI-compatible preset: its deviation table, and its default
@@ -65,14 +77,57 @@ public struct OpenAIAdapter: ProviderAdapter {
     }
 
     public func send(_ call: ChatCall) async throws(UpstreamFailure) -> UpstreamReply {
+        if let lean {
+            return try await leanExchange(lean, path: "/chat/completions", call: call, preset: preset)
+        }
         let request = try makeRequest(path: "/chat/completions", call: call, forceUsage: false, stream: false)
         return try await exchange(request, deadline: call.deadline)
     }
 
     public func embeddings(_ call: ChatCall) async throws(UpstreamFailure) -> UpstreamReply {
         // Embedding bodies are not chat bodies: only `model` is spliced.
+        if let lean {
+            return try await leanExchange(lean, path: "/embeddings", call: call, preset: .openai)
+        }
         let request = try makeRequest(path: "/embeddings", call: call, forceUsage: false, stream: false, preset: .openai)
         return try await exchange(request, deadline: call.deadline)
+    }
+
+    /// A whole answer over the lean pool: same body, headers and checks as `exchange`.
+    private func leanExchange(
+        _ lean: (pool: HTTP1Pool, basePath: String),
+        path: String,
+        call: ChatCall,
+        preset: OpenAICompatiblePreset
+    ) async throws(UpstreamFailure) -> UpstreamReply {
+        guard let body = PresetBodyRewriter.rewrite(call.body, upstreamModel: call.upstreamModel, forceUsage: false, preset: preset) else {
+            throw UpstreamFailure(kind: .invalidRequest, status: 400, message: "request body is not a JSON object")
+        }
+        var head = HTTPRequestHead(version: .http1_1, method: .POST, uri: lean.basePath + path)
+        head.headers.reserveCapacity(7)
+        head.headers.add(name: "content-type", value: "application/json")
+        head.headers.add(name: "accept", value: "application/json")
+        if !apiKey.isEmpty {
+            head.headers.add(name: "authorization", value: "Bearer " + apiKey.value)
+        }
+        head.headers.add(name: "x-client-request-id", value: call.requestID)
+        let answer = try await lean.pool.execute(head, body: body, deadline: call.deadline, maxResponseBytes: maxResponseBytes)
+        let status = Int(answer.head.status.code)
+        guard (200..<300).contains(status) else {
+            var errorBody = answer.body
+            if errorBody.readableBytes > 1024 * 1024 { errorBody = errorBody.getSlice(at: errorBody.readerIndex, length: 1024 * 1024) ?? errorBody }
+            throw OpenAIErrorClassifier.classify(status: status, headers: answer.head.headers, body: errorBody)
+        }
+        return try Self.wholeAnswer(answer.body, status: status)
+    }
+
+    /// Checks a whole 2xx answer and reads its usage.
+    private static func wholeAnswer(_ body: ByteBuffer, status: Int) throws(UpstreamFailure) -> UpstreamReply {
+        let wellFormed = body.withUnsafeReadableBytes { JSONTopLevelScanner.scan($0, keys: []) != nil }
+        guard wellFormed else {
+            throw UpstreamFailure(kind: .malformedResponse, status: status, message: "upstream sent a malformed response body")
+        }
+        return UpstreamReply(body: body, usage: OpenAIWire.usage(in: body))
     }
 
     public func stream(_ call: ChatCall) async throws(UpstreamFailure) -> ChatEventStream {
@@ -119,11 +174,7 @@ public struct OpenAIAdapter: ProviderAdapter {
         } catch {
             throw UpstreamTransportError.classify(error)
         }
-        let wellFormed = body.withUnsafeReadableBytes { JSONTopLevelScanner.scan($0, keys: []) != nil }
-        guard wellFormed else {
-            throw UpstreamFailure(kind: .malformedResponse, status: Int(response.status.code), message: "upstream sent a malformed response body")
-        }
-        return UpstreamReply(body: body, usage: OpenAIWire.usage(in: body))
+        return try Self.wholeAnswer(body, status: Int(response.status.code))
     }
 
     private func failure(from response: HTTPClientResponse) async -> UpstreamFailure {

@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import Synchronization
 import SwitchyardCore
 
 /// The pooled HTTP client one provider's requests go through: keep-alive connections to its
@@ -12,8 +13,15 @@ import SwitchyardCore
 /// is a pool, not a thread. Created once at start-up and shut down on exit.
 public final class UpstreamHTTPClient: Sendable {
     public let client: HTTPClient
+    private let maxConnections: Int
+    private let connectTimeoutMs: Int
+    /// Lean pools for whole (non-streaming) exchanges, by origin; nil where one could not
+    /// be made (the AHC client serves those).
+    private let pools = Mutex<[HTTP1Pool.Origin: HTTP1Pool?]>([:])
 
     public init(maxConnections: Int, connectTimeoutMs: Int) {
+        self.maxConnections = maxConnections
+        self.connectTimeoutMs = connectTimeoutMs
         var configuration = HTTPClient.Configuration()
         configuration.timeout = .init(connect: .milliseconds(Int64(connectTimeoutMs)))
         configuration.connectionPool = .init(
@@ -31,7 +39,19 @@ public final class UpstreamHTTPClient: Sendable {
 
     /// Closes every pooled connection; in-flight requests fail.
     public func shutdown() async {
+        let pools = self.pools.withLock { Array($0.values) }
+        for pool in pools { pool?.shutdown() }
         try? await client.shutdown()
+    }
+
+    /// The lean pool for `origin`, made on first use.
+    public func pool(for origin: HTTP1Pool.Origin) -> HTTP1Pool? {
+        pools.withLock { pools in
+            if let existing = pools[origin] { return existing }
+            let made = try? HTTP1Pool(origin: origin, maxConnections: maxConnections, connectTimeoutMs: connectTimeoutMs)
+            pools[origin] = .some(made)
+            return made
+        }
     }
 
     /// Executes `request`, mapping transport errors to `UpstreamFailure` (`connect` or `timeout`).

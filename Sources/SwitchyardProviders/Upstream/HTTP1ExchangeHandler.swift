@@ -1,0 +1,171 @@
+import NIOCore
+import NIOHTTP1
+
+/// A whole upstream answer: status line, headers and the body read to its end.
+public struct HTTP1Answer: Sendable {
+    public let head: HTTPResponseHead
+    public let body: ByteBuffer
+}
+
+/// Why one exchange on a pooled connection failed.
+enum HTTP1ExchangeError: Error, Equatable {
+    /// The connection could not take the request: no byte of it was sent.
+    case notSent
+    /// The connection closed or failed before the whole answer arrived.
+    case connectionLost(answerStarted: Bool)
+    /// The answer's body is larger than the limit.
+    case tooLarge
+    /// The exchange's deadline passed before the whole answer arrived.
+    case deadlineExceeded
+    /// The task waiting for the answer was cancelled.
+    case cancelled
+}
+
+/// An outbound user event that gives up one exchange: if that exchange (and no later one)
+/// is still in flight on the connection, its promise fails with `reason` and the connection
+/// closes, since it is out of step. Otherwise the promise fails with `reason` if it is still
+/// pending (its request not yet written: the exchange then runs to its end unobserved and
+/// the connection goes back to the pool) and the connection, now perhaps carrying another
+/// request, is left alone.
+///
+/// Closing the channel directly instead would race: a connection goes back to the pool as
+/// its answer ends, before the task that gets the answer stops listening for cancellation
+/// or its deadline timer is cancelled, so a late cancel could close a connection the next
+/// request is already using.
+struct HTTP1AbortExchange: Sendable {
+    let promise: EventLoopPromise<HTTP1Answer>
+    let reason: HTTP1ExchangeError
+}
+
+/// One request at a time on one upstream HTTP/1.1 connection: writes the request and
+/// completes its promise with the whole answer, or fails it if the connection goes first.
+/// After the answer, `reusable` tells the pool whether the connection may carry another.
+final class HTTP1ExchangeHandler: ChannelDuplexHandler {
+    typealias InboundIn = HTTPClientResponsePart
+    typealias OutboundIn = Exchange
+    typealias OutboundOut = HTTPClientRequestPart
+
+    /// A request to send and where its answer goes.
+    struct Exchange: Sendable {
+        let head: HTTPRequestHead
+        let body: ByteBuffer
+        let maxResponseBytes: Int
+        let promise: EventLoopPromise<HTTP1Answer>
+    }
+
+    private struct InFlight {
+        let promise: EventLoopPromise<HTTP1Answer>
+        let maxResponseBytes: Int
+        var head: HTTPResponseHead?
+        var body: ByteBuffer?
+    }
+
+    private var inFlight: InFlight?
+    /// False once the connection must not carry another request.
+    private var reusable = true
+    /// Called on the event loop once per exchange, before its promise completes, with
+    /// whether the connection may carry another request (the pool takes it back or drops it).
+    private let onSettled: (_ reusable: Bool) -> Void
+
+    init(onSettled: @escaping (_ reusable: Bool) -> Void) {
+        self.onSettled = onSettled
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        let exchange = unwrapOutboundIn(data)
+        guard inFlight == nil, reusable else {
+            exchange.promise.fail(HTTP1ExchangeError.notSent)
+            promise?.fail(HTTP1ExchangeError.notSent)
+            return
+        }
+        inFlight = InFlight(promise: exchange.promise, maxResponseBytes: exchange.maxResponseBytes)
+        if !exchange.head.isKeepAlive { reusable = false }
+        context.write(wrapOutboundOut(.head(exchange.head)), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(exchange.body))), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: promise)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard var exchange = inFlight else {
+            // Bytes nobody asked for: the connection is out of step; drop it.
+            reusable = false
+            context.close(promise: nil)
+            return
+        }
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            // 1xx interim answers carry no body of their own; wait for the real one.
+            guard head.status.code >= 200 else { return }
+            if !head.isKeepAlive { reusable = false }
+            exchange.head = head
+            inFlight = exchange
+        case .body(var part):
+            if exchange.body == nil {
+                exchange.body = part
+            } else {
+                exchange.body?.writeBuffer(&part)
+            }
+            if let body = exchange.body, body.readableBytes > exchange.maxResponseBytes {
+                inFlight = nil
+                reusable = false
+                onSettled(false)
+                exchange.promise.fail(HTTP1ExchangeError.tooLarge)
+                context.close(promise: nil)
+                return
+            }
+            inFlight = exchange
+        case .end:
+            inFlight = nil
+            guard let head = exchange.head else {
+                reusable = false
+                onSettled(false)
+                exchange.promise.fail(HTTP1ExchangeError.connectionLost(answerStarted: false))
+                context.close(promise: nil)
+                return
+            }
+            onSettled(reusable)
+            if !reusable { context.close(promise: nil) }
+            exchange.promise.succeed(HTTP1Answer(head: head, body: exchange.body ?? ByteBuffer()))
+        }
+    }
+
+    func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
+        guard let abort = event as? HTTP1AbortExchange else {
+            context.triggerUserOutboundEvent(event, promise: promise)
+            return
+        }
+        promise?.succeed()
+        guard let exchange = inFlight, exchange.promise.futureResult === abort.promise.futureResult else {
+            abort.promise.fail(abort.reason)
+            return
+        }
+        inFlight = nil
+        reusable = false
+        onSettled(false)
+        exchange.promise.fail(abort.reason)
+        context.close(promise: nil)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        fail()
+        context.close(promise: nil)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        fail()
+        context.fireChannelInactive()
+    }
+
+    /// The connection is going: fail the exchange in flight, if any, and tell the pool once.
+    private func fail() {
+        guard reusable || inFlight != nil else { return }
+        reusable = false
+        let exchange = inFlight
+        inFlight = nil
+        onSettled(false)
+        exchange?.promise.fail(HTTP1ExchangeError.connectionLost(answerStarted: exchange?.head != nil))
+    }
+}
+
+@available(*, unavailable)
+extension HTTP1ExchangeHandler: Sendable {}

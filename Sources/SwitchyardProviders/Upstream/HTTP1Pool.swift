@@ -1,0 +1,320 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
+import Synchronization
+import SwitchyardCore
+
+/// Keep-alive HTTP/1.1 connections to one upstream origin, for whole (non-streaming)
+/// exchanges: a request takes an idle connection (or opens one, up to `maxConnections`,
+/// then waits its turn), writes, and gets the whole answer from one promise.
+///
+/// The lean path for the most frequent call, an OpenAI-protocol chat answer read whole:
+/// no URL parsing per request, no async body sequence, one hand-off to the connection's
+/// event loop and one back. Streams keep AsyncHTTPClient.
+public final class HTTP1Pool: Sendable {
+    /// Scheme, host and port of an upstream.
+    public struct Origin: Hashable, Sendable {
+        public let host: String
+        public let port: Int
+        public let tls: Bool
+
+        /// Parses `http(s)://host[:port]...`; nil for anything else.
+        public init?(url: String) {
+            let tls: Bool
+            var rest: Substring
+            if url.hasPrefix("https://") {
+                (tls, rest) = (true, url.dropFirst(8))
+            } else if url.hasPrefix("http://") {
+                (tls, rest) = (false, url.dropFirst(7))
+            } else {
+                return nil
+            }
+            if let slash = rest.firstIndex(of: "/") { rest = rest[..<slash] }
+            guard !rest.isEmpty, !rest.contains("@") else { return nil }
+            var host = rest
+            var port = tls ? 443 : 80
+            if rest.hasPrefix("[") {
+                // [IPv6]:port
+                guard let close = rest.firstIndex(of: "]") else { return nil }
+                host = rest[rest.index(after: rest.startIndex)..<close]
+                let after = rest[rest.index(after: close)...]
+                if after.hasPrefix(":") {
+                    guard let parsed = Int(after.dropFirst()), (1...65535).contains(parsed) else { return nil }
+                    port = parsed
+                }
+            } else if let colon = rest.lastIndex(of: ":") {
+                guard let parsed = Int(rest[rest.index(after: colon)...]), (1...65535).contains(parsed) else { return nil }
+                host = rest[..<colon]
+                port = parsed
+            }
+            guard !host.isEmpty else { return nil }
+            self.host = String(host)
+            self.port = port
+            self.tls = tls
+        }
+    }
+
+    private struct Waiter {
+        let id: UInt64
+        let continuation: CheckedContinuation<Channel, any Error>
+    }
+
+    /// A connection idle for longer is closed instead of reused: servers drop idle
+    /// keep-alive connections after a while, and a request written into one that is being
+    /// dropped fails.
+    static let maxIdle = TimeAmount.seconds(30)
+
+    private struct Idle {
+        let channel: Channel
+        let since: NIODeadline
+    }
+
+    private struct State {
+        var idle: [Idle] = []
+        var open = 0
+        var waiters: [Waiter] = []
+        var nextWaiter: UInt64 = 0
+        var shutDown = false
+    }
+
+    public let origin: Origin
+    /// The `host` header value.
+    let hostHeader: String
+    private let maxConnections: Int
+    private let connectTimeout: TimeAmount
+    private let sslContext: NIOSSLContext?
+    private let group: any EventLoopGroup
+    private let state = Mutex(State())
+
+    public init(origin: Origin, maxConnections: Int, connectTimeoutMs: Int, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) throws {
+        self.origin = origin
+        let defaultPort = origin.tls ? 443 : 80
+        let host = origin.host.contains(":") ? "[\(origin.host)]" : origin.host
+        self.hostHeader = origin.port == defaultPort ? host : "\(host):\(origin.port)"
+        self.maxConnections = max(1, maxConnections)
+        self.connectTimeout = .milliseconds(Int64(max(1, connectTimeoutMs)))
+        self.sslContext = origin.tls ? try NIOSSLContext(configuration: .makeClientConfiguration()) : nil
+        self.group = group
+    }
+
+    /// Sends one request and returns the whole answer. `head` gets `host`, `content-length`
+    /// and keep-alive here. Throws `UpstreamFailure` (`connect`, `timeout`) like the AHC path.
+    public func execute(
+        _ head: HTTPRequestHead,
+        body: ByteBuffer,
+        deadline: NIODeadline,
+        maxResponseBytes: Int
+    ) async throws(UpstreamFailure) -> HTTP1Answer {
+        var head = head
+        head.headers.replaceOrAdd(name: "host", value: hostHeader)
+        head.headers.replaceOrAdd(name: "content-length", value: String(body.readableBytes))
+        // A kept-alive connection the server dropped while it sat idle fails the write
+        // before any byte of the request leaves: that one is retried once on another.
+        var retriedUnsent = false
+        while true {
+            let channel: Channel
+            let reused: Bool
+            do {
+                (channel, reused) = try await lease()
+            } catch {
+                throw Self.failure(error, deadline: deadline)
+            }
+            do {
+                return try await exchange(head, body: body, on: channel, deadline: deadline, maxResponseBytes: maxResponseBytes)
+            } catch HTTP1ExchangeError.notSent where reused && !retriedUnsent && !Task.isCancelled && NIODeadline.now() < deadline {
+                retriedUnsent = true
+            } catch HTTP1ExchangeError.tooLarge {
+                throw UpstreamFailure(kind: .malformedResponse, message: "upstream answer is larger than the gateway reads")
+            } catch {
+                throw Self.failure(error, deadline: deadline)
+            }
+        }
+    }
+
+    /// One exchange on a leased connection.
+    private func exchange(
+        _ head: HTTPRequestHead,
+        body: ByteBuffer,
+        on channel: Channel,
+        deadline: NIODeadline,
+        maxResponseBytes: Int
+    ) async throws -> HTTP1Answer {
+        let promise = channel.eventLoop.makePromise(of: HTTP1Answer.self)
+        // The deadline and cancellation give up this exchange through the handler, which
+        // closes the connection only while this exchange is the one in flight on it.
+        let timeout = channel.eventLoop.scheduleTask(deadline: deadline) {
+            channel.triggerUserOutboundEvent(HTTP1AbortExchange(promise: promise, reason: .deadlineExceeded), promise: nil)
+        }
+        defer { timeout.cancel() }
+        let exchange = HTTP1ExchangeHandler.Exchange(head: head, body: body, maxResponseBytes: maxResponseBytes, promise: promise)
+        return try await withTaskCancellationHandler {
+            // A connection closed under us (its handlers already gone) fails the write
+            // without reaching the exchange handler: nothing was sent.
+            let written = channel.eventLoop.makePromise(of: Void.self)
+            written.futureResult.whenFailure { _ in promise.fail(HTTP1ExchangeError.notSent) }
+            channel.writeAndFlush(exchange, promise: written)
+            return try await promise.futureResult.get()
+        } onCancel: {
+            channel.triggerUserOutboundEvent(HTTP1AbortExchange(promise: promise, reason: .cancelled), promise: nil)
+        }
+    }
+
+    /// Closes every idle connection and fails the waiters; in-flight exchanges finish or fail.
+    public func shutdown() {
+        let (idle, waiters) = state.withLock { state -> ([Idle], [Waiter]) in
+            state.shutDown = true
+            defer {
+                state.idle = []
+                state.waiters = []
+            }
+            return (state.idle, state.waiters)
+        }
+        for entry in idle { entry.channel.close(promise: nil) }
+        for waiter in waiters { waiter.continuation.resume(throwing: ChannelError.ioOnClosedChannel) }
+    }
+
+    private static func failure(_ error: any Error, deadline: NIODeadline) -> UpstreamFailure {
+        let exchangeError = error as? HTTP1ExchangeError
+        if exchangeError == .deadlineExceeded || NIODeadline.now() >= deadline {
+            return UpstreamFailure(kind: .timeout, message: "upstream did not answer in time")
+        }
+        if exchangeError == .cancelled || Task.isCancelled || error is CancellationError {
+            return UpstreamFailure(kind: .timeout, message: "upstream request cancelled")
+        }
+        switch exchangeError {
+        case .connectionLost?, .notSent?:
+            return UpstreamFailure(kind: .connect, message: "upstream closed the connection")
+        default:
+            return UpstreamTransportError.classify(error)
+        }
+    }
+
+    // MARK: - Connections
+
+    private enum LeaseStep {
+        case use(Channel)
+        case open
+        case wait
+        case shutDown
+    }
+
+    /// An idle connection, a new one, or the next one released.
+    private func lease() async throws -> (channel: Channel, reused: Bool) {
+        let now = NIODeadline.now()
+        var stale: [Channel] = []
+        defer { for channel in stale { channel.close(promise: nil) } }
+        let step = state.withLock { state -> LeaseStep in
+            if state.shutDown { return .shutDown }
+            while let entry = state.idle.popLast() {
+                guard entry.channel.isActive else { continue }
+                if now - entry.since < Self.maxIdle { return .use(entry.channel) }
+                stale.append(entry.channel)  // its close settles its slot
+            }
+            if state.open < maxConnections {
+                state.open += 1
+                return .open
+            }
+            return .wait
+        }
+        switch step {
+        case .use(let channel): return (channel, true)
+        case .shutDown: throw ChannelError.ioOnClosedChannel
+        case .open: return (try await connect(), false)
+        case .wait: return (try await waitForConnection(), true)
+        }
+    }
+
+    private func waitForConnection() async throws -> Channel {
+        let id = state.withLock { state -> UInt64 in
+            state.nextWaiter &+= 1
+            return state.nextWaiter
+        }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Channel, any Error>) in
+                let cancelled = state.withLock { state -> Bool in
+                    if Task.isCancelled || state.shutDown { return true }
+                    state.waiters.append(Waiter(id: id, continuation: continuation))
+                    return false
+                }
+                if cancelled { continuation.resume(throwing: CancellationError()) }
+            }
+        } onCancel: {
+            let waiter = state.withLock { state -> Waiter? in
+                guard let index = state.waiters.firstIndex(where: { $0.id == id }) else { return nil }
+                return state.waiters.remove(at: index)
+            }
+            waiter?.continuation.resume(throwing: CancellationError())
+        }
+    }
+
+    /// Opens a connection (its slot in `open` is taken already).
+    private func connect() async throws -> Channel {
+        let sslContext = self.sslContext
+        let serverName = origin.host
+        do {
+            return try await ClientBootstrap(group: group)
+                .connectTimeout(connectTimeout)
+                .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                .channelInitializer { [self] channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        let sync = channel.pipeline.syncOperations
+                        if let sslContext {
+                            let hostname = serverName.first?.isNumber == true || serverName.contains(":") ? nil : serverName
+                            try sync.addHandler(try NIOSSLClientHandler(context: sslContext, serverHostname: hostname))
+                        }
+                        try sync.addHTTPClientHandlers()
+                        try sync.addHandler(HTTP1ExchangeHandler { [weak channel] reusable in
+                            guard let channel else { return }
+                            self.settled(channel, reusable: reusable)
+                        })
+                    }
+                }
+                .connect(host: origin.host, port: origin.port)
+                .get()
+        } catch {
+            released(slot: ())
+            throw error
+        }
+    }
+
+    /// The exchange handler's report: the connection is free again, or gone.
+    private func settled(_ channel: Channel, reusable: Bool) {
+        if reusable {
+            let waiter = state.withLock { state -> Waiter? in
+                if state.shutDown { return nil }
+                if !state.waiters.isEmpty { return state.waiters.removeFirst() }
+                state.idle.append(Idle(channel: channel, since: .now()))
+                return nil
+            }
+            if let waiter {
+                waiter.continuation.resume(returning: channel)
+            } else if state.withLock({ $0.shutDown }) {
+                channel.close(promise: nil)
+            }
+            return
+        }
+        state.withLock { state in
+            if let index = state.idle.firstIndex(where: { $0.channel === channel }) { state.idle.remove(at: index) }
+        }
+        released(slot: ())
+    }
+
+    /// A connection slot is free: open a connection for the next waiter, if any.
+    private func released(slot: Void) {
+        let waiter = state.withLock { state -> Waiter? in
+            state.open -= 1
+            guard !state.waiters.isEmpty, !state.shutDown else { return nil }
+            state.open += 1
+            return state.waiters.removeFirst()
+        }
+        guard let waiter else { return }
+        Task {
+            do {
+                waiter.continuation.resume(returning: try await connect())
+            } catch {
+                waiter.continuation.resume(throwing: error)
+            }
+        }
+    }
+}

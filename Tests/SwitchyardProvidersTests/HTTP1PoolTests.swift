@@ -1,0 +1,375 @@
+import NIOCore
+import NIOEmbedded
+import NIOHTTP1
+import NIOPosix
+import Synchronization
+import SwitchyardCore
+import Testing
+
+@testable import SwitchyardProviders
+
+/// A plain HTTP/1.1 server on 127.0.0.1 that counts the connections it accepts and
+/// answers every request `{"ok":true}` (or closes after it, or never answers).
+final class CountingServer: Sendable {
+    enum Mode: Sendable {
+        case answer(delayMs: Int64)
+        case answerAndClose
+        /// Answers as if keeping the connection alive, then drops it.
+        case answerAndDropSilently
+        case hang
+    }
+
+    let channel: any Channel
+    private let counts: Counts
+
+    var port: Int { channel.localAddress?.port ?? 0 }
+    var connectionsAccepted: Int { counts.accepted.load(ordering: .relaxed) }
+    var connectionsClosed: Int { counts.closed.load(ordering: .relaxed) }
+
+    init(mode: Mode) async throws {
+        let counts = Counts()
+        self.counts = counts
+        channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                counts.accepted.add(1, ordering: .relaxed)
+                channel.closeFuture.whenComplete { _ in counts.closed.add(1, ordering: .relaxed) }
+                return channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+                    try channel.pipeline.syncOperations.addHandler(Responder(mode: mode))
+                }
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+    }
+
+    func close() async {
+        try? await channel.close()
+    }
+
+    private final class Counts: Sendable {
+        let accepted = Atomic<Int>(0)
+        let closed = Atomic<Int>(0)
+    }
+
+    private final class Responder: ChannelInboundHandler {
+        typealias InboundIn = HTTPServerRequestPart
+        typealias OutboundOut = HTTPServerResponsePart
+        let mode: Mode
+
+        init(mode: Mode) { self.mode = mode }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            guard case .end = unwrapInboundIn(data) else { return }
+            var headers = HTTPHeaders([("content-type", "application/json"), ("content-length", "11")])
+            switch mode {
+            case .hang:
+                return
+            case .answerAndClose:
+                headers.add(name: "connection", value: "close")
+                respond(context: context, headers: headers, close: true)
+            case .answerAndDropSilently:
+                respond(context: context, headers: headers, close: true)
+            case .answer(let delayMs):
+                if delayMs == 0 {
+                    respond(context: context, headers: headers, close: false)
+                } else {
+                    let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+                    let headers = headers
+                    context.eventLoop.scheduleTask(in: .milliseconds(delayMs)) {
+                        let (responder, context) = loopBound.value
+                        responder.respond(context: context, headers: headers, close: false)
+                    }
+                }
+            }
+        }
+
+        private func respond(context: ChannelHandlerContext, headers: HTTPHeaders, close: Bool) {
+            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
+            context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: #"{"ok":true}"#)))), promise: nil)
+            let done = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+            if close {
+                let channel = context.channel
+                done.whenComplete { _ in channel.close(promise: nil) }
+            }
+        }
+    }
+}
+
+@Suite("HTTP1Pool: the lean upstream path for whole answers")
+struct HTTP1PoolTests {
+    static func pool(_ server: CountingServer, max: Int = 4) throws -> HTTP1Pool {
+        let origin = try #require(HTTP1Pool.Origin(url: "http://127.0.0.1:\(server.port)/v1"))
+        return try HTTP1Pool(origin: origin, maxConnections: max, connectTimeoutMs: 1000)
+    }
+
+    static func request() -> HTTPRequestHead {
+        HTTPRequestHead(version: .http1_1, method: .POST, uri: "/v1/chat/completions")
+    }
+
+    static func send(_ pool: HTTP1Pool, deadlineMs: Int64 = 10_000) async throws(UpstreamFailure) -> HTTP1Answer {
+        try await pool.execute(request(), body: ByteBuffer(string: "{}"), deadline: .now() + .milliseconds(deadlineMs), maxResponseBytes: 1 << 20)
+    }
+
+    @Test(arguments: [
+        ("http://127.0.0.1:8080/v1", "127.0.0.1", 8080, false),
+        ("https://api.openai.com/v1", "api.openai.com", 443, true),
+        ("http://localhost", "localhost", 80, false),
+        ("http://[::1]:9000/v1/", "::1", 9000, false),
+    ])
+    func originParsing(url: String, host: String, port: Int, tls: Bool) throws {
+        let origin = try #require(HTTP1Pool.Origin(url: url))
+        #expect(origin.host == host)
+        #expect(origin.port == port)
+        #expect(origin.tls == tls)
+    }
+
+    @Test(arguments: ["ftp://host/v1", "http://", "http://user:pw@host/v1", "http://host:0", "http://host:99999", "http://host:x/v1", "host:80"])
+    func originRejects(url: String) {
+        #expect(HTTP1Pool.Origin(url: url) == nil)
+    }
+
+    @Test func sequentialRequestsReuseOneConnection() async throws {
+        let server = try await CountingServer(mode: .answer(delayMs: 0))
+        let pool = try Self.pool(server)
+        for _ in 0..<5 {
+            let answer = try await Self.send(pool)
+            #expect(answer.head.status == .ok)
+            #expect(String(buffer: answer.body) == #"{"ok":true}"#)
+        }
+        #expect(server.connectionsAccepted == 1)
+        pool.shutdown()
+        await server.close()
+    }
+
+    @Test func concurrentRequestsStayWithinMaxConnections() async throws {
+        let server = try await CountingServer(mode: .answer(delayMs: 30))
+        let pool = try Self.pool(server, max: 2)
+        let statuses = try await withThrowingTaskGroup(of: UInt.self) { group in
+            for _ in 0..<8 {
+                group.addTask { try await Self.send(pool).head.status.code }
+            }
+            return try await group.reduce(into: [UInt]()) { $0.append($1) }
+        }
+        #expect(statuses == Array(repeating: 200, count: 8))
+        #expect(server.connectionsAccepted <= 2)
+        pool.shutdown()
+        await server.close()
+    }
+
+    @Test func connectionCloseIsNotReused() async throws {
+        let server = try await CountingServer(mode: .answerAndClose)
+        let pool = try Self.pool(server, max: 1)
+        for _ in 0..<3 {
+            #expect(try await Self.send(pool).head.status == .ok)
+        }
+        #expect(server.connectionsAccepted == 3)
+        pool.shutdown()
+        await server.close()
+    }
+
+    @Test func deadlineTimesOutAndFreesTheConnectionSlot() async throws {
+        let server = try await CountingServer(mode: .hang)
+        let pool = try Self.pool(server, max: 1)
+        for _ in 0..<2 {
+            // With one slot, the second request only gets a connection if the first freed it.
+            do {
+                _ = try await Self.send(pool, deadlineMs: 150)
+                Issue.record("a hanging upstream answered")
+            } catch {
+                #expect(error.kind == .timeout)
+            }
+        }
+        #expect(server.connectionsAccepted == 2)
+        pool.shutdown()
+        await server.close()
+    }
+
+    @Test func refusedConnectionIsAConnectFailure() async throws {
+        let server = try await CountingServer(mode: .answer(delayMs: 0))
+        let pool = try Self.pool(server)
+        await server.close()
+        do {
+            _ = try await Self.send(pool)
+            Issue.record("a closed port answered")
+        } catch {
+            #expect(error.kind == .connect)
+        }
+        pool.shutdown()
+    }
+
+    @Test func aKeptAliveConnectionTheServerDroppedIsNotAFailure() async throws {
+        let server = try await CountingServer(mode: .answerAndDropSilently)
+        let pool = try Self.pool(server, max: 1)
+        for round in 0..<6 {
+            // Without the pause the drop may arrive while the request is being written:
+            // the request is then retried once on a new connection.
+            if round % 2 == 1 { try await Task.sleep(for: .milliseconds(20)) }
+            #expect(try await Self.send(pool).head.status == .ok)
+        }
+        pool.shutdown()
+        await server.close()
+    }
+
+    /// Cancellations racing answers on shared connections never fail a request that was
+    /// not cancelled (a late cancel once closed the connection the next request was using).
+    @Test func cancellationsNeverFailOtherRequests() async throws {
+        let server = try await CountingServer(mode: .answer(delayMs: 1))
+        let pool = try Self.pool(server, max: 2)
+        let failures = try await withThrowingTaskGroup(of: Int.self) { group in
+            for index in 0..<200 {
+                group.addTask {
+                    let task = Task { () async throws(UpstreamFailure) -> HTTP1Answer in try await Self.send(pool) }
+                    guard index.isMultiple(of: 2) else {
+                        return (try? await task.value) == nil ? 1 : 0
+                    }
+                    try? await Task.sleep(for: .microseconds(Int64(index % 7) * 300))
+                    task.cancel()
+                    _ = await task.result
+                    return 0
+                }
+            }
+            return try await group.reduce(0, +)
+        }
+        #expect(failures == 0)
+        #expect(try await Self.send(pool).head.status == .ok)
+        pool.shutdown()
+        await server.close()
+    }
+
+    @Test func cancellingTheTaskClosesTheUpstreamConnection() async throws {
+        let server = try await CountingServer(mode: .hang)
+        let pool = try Self.pool(server, max: 1)
+        let task = Task { () async throws(UpstreamFailure) -> HTTP1Answer in try await Self.send(pool) }
+        while server.connectionsAccepted == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        task.cancel()
+        let result = await task.result
+        guard case .failure(let failure) = result else {
+            Issue.record("a cancelled request answered")
+            return
+        }
+        #expect((failure as? UpstreamFailure)?.kind == .timeout)
+        while server.connectionsClosed == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        pool.shutdown()
+        await server.close()
+    }
+}
+
+/// The exchange handler on an embedded channel: which aborts close the connection.
+@Suite("HTTP1ExchangeHandler: giving up one exchange")
+struct HTTP1ExchangeHandlerTests {
+    /// A channel with the handler, and what it reported to its pool.
+    final class Harness {
+        let channel = EmbeddedChannel()
+        var settled: [Bool] = []
+
+        init() throws {
+            let handler = HTTP1ExchangeHandler { [unowned self] reusable in self.settled.append(reusable) }
+            try channel.pipeline.syncOperations.addHandler(handler)
+            try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+        }
+
+        func send() throws -> EventLoopPromise<HTTP1Answer> {
+            let promise = channel.eventLoop.makePromise(of: HTTP1Answer.self)
+            let head = HTTPRequestHead(version: .http1_1, method: .POST, uri: "/v1/chat/completions")
+            try channel.writeOutbound(HTTP1ExchangeHandler.Exchange(head: head, body: ByteBuffer(string: "{}"), maxResponseBytes: 1 << 20, promise: promise))
+            while try channel.readOutbound(as: HTTPClientRequestPart.self) != nil {}
+            return promise
+        }
+
+        func answer() throws {
+            let head = HTTPResponseHead(version: .http1_1, status: .ok, headers: ["content-length": "11"])
+            try channel.writeInbound(HTTPClientResponsePart.head(head))
+            try channel.writeInbound(HTTPClientResponsePart.body(ByteBuffer(string: #"{"ok":true}"#)))
+            try channel.writeInbound(HTTPClientResponsePart.end(nil))
+        }
+
+        func abort(_ promise: EventLoopPromise<HTTP1Answer>, _ reason: HTTP1ExchangeError = .cancelled) {
+            channel.pipeline.triggerUserOutboundEvent(HTTP1AbortExchange(promise: promise, reason: reason), promise: nil)
+        }
+    }
+
+    /// Records how a promise completed.
+    final class Outcome: @unchecked Sendable {
+        var result: Result<HTTP1Answer, any Error>?
+        init(_ promise: EventLoopPromise<HTTP1Answer>) {
+            promise.futureResult.whenComplete { self.result = $0 }
+        }
+    }
+
+    @Test func lateAbortOfAFinishedExchangeLeavesTheNextOneOnTheConnectionAlone() throws {
+        let harness = try Harness()
+        let firstPromise = try harness.send()
+        let first = Outcome(firstPromise)
+        try harness.answer()
+        #expect(harness.settled == [true])
+        guard case .success? = first.result else {
+            Issue.record("the first exchange did not succeed")
+            return
+        }
+        // The pool lent the connection to the next request; then the first request's
+        // cancellation (or deadline) arrives late.
+        let second = Outcome(try harness.send())
+        harness.abort(firstPromise)
+        harness.abort(firstPromise, .deadlineExceeded)
+        #expect(harness.channel.isActive)
+        #expect(second.result == nil)
+        try harness.answer()
+        guard case .success(let answer)? = second.result else {
+            Issue.record("the second exchange did not succeed")
+            return
+        }
+        #expect(String(buffer: answer.body) == #"{"ok":true}"#)
+        #expect(harness.settled == [true, true])
+        #expect(harness.channel.isActive)
+    }
+
+    @Test func abortOfTheExchangeInFlightFailsItAndClosesTheConnection() throws {
+        let harness = try Harness()
+        let promise = try harness.send()
+        let outcome = Outcome(promise)
+        harness.abort(promise, .deadlineExceeded)
+        guard case .failure(let error)? = outcome.result else {
+            Issue.record("the aborted exchange did not fail")
+            return
+        }
+        #expect(error as? HTTP1ExchangeError == .deadlineExceeded)
+        #expect(harness.settled == [false])
+        #expect(!harness.channel.isActive)
+    }
+
+    @Test func abortBeforeTheWriteFailsThePromiseAndTheConnectionStaysReusable() throws {
+        let harness = try Harness()
+        let promise = harness.channel.eventLoop.makePromise(of: HTTP1Answer.self)
+        let outcome = Outcome(promise)
+        harness.abort(promise)
+        guard case .failure(let error)? = outcome.result else {
+            Issue.record("the aborted exchange did not fail")
+            return
+        }
+        #expect(error as? HTTP1ExchangeError == .cancelled)
+        #expect(harness.channel.isActive)
+        // The request is still written, its answer read to the end unobserved, and the
+        // connection goes back to the pool.
+        let head = HTTPRequestHead(version: .http1_1, method: .POST, uri: "/v1/chat/completions")
+        try harness.channel.writeOutbound(HTTP1ExchangeHandler.Exchange(head: head, body: ByteBuffer(string: "{}"), maxResponseBytes: 1 << 20, promise: promise))
+        try harness.answer()
+        #expect(harness.settled == [true])
+        #expect(harness.channel.isActive)
+    }
+
+    @Test func aSecondRequestOnABusyConnectionIsNotSent() throws {
+        let harness = try Harness()
+        _ = try harness.send()
+        let promise = harness.channel.eventLoop.makePromise(of: HTTP1Answer.self)
+        let outcome = Outcome(promise)
+        let head = HTTPRequestHead(version: .http1_1, method: .POST, uri: "/v1/chat/completions")
+        #expect(throws: HTTP1ExchangeError.notSent) {
+            try harness.channel.writeOutbound(HTTP1ExchangeHandler.Exchange(head: head, body: ByteBuffer(string: "{}"), maxResponseBytes: 1 << 20, promise: promise))
+        }
+        guard case .failure(let error)? = outcome.result else {
+            Issue.record("the rejected exchange did not fail")
+            return
+        }
+        #expect(error as? HTTP1ExchangeError == .notSent)
+    }
+}
