@@ -44,7 +44,7 @@ routes:
   stream-route: { targets: [stream], sla_ms: 10000 }
 YAML
 START_NS=$(date +%s%N)
-"$BIN" serve --config "$WORK/gateway.yaml" --log-level error >"$WORK/gw.log" 2>&1 & GW_PID=$!; PIDS+=($GW_PID)
+"$BIN" serve --config "$WORK/gateway.yaml" --log-level warning >"$WORK/gw.log" 2>&1 & GW_PID=$!; PIDS+=($GW_PID)
 until curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$GW_PORT/health/ready" | grep -q 200; do sleep 0.01; done
 READY_MS=$(( ($(date +%s%N) - START_NS) / 1000000 ))
 sleep 1; RSS_IDLE=$(rss_kb "$GW_PID")
@@ -111,6 +111,12 @@ for conns in 1 32 128; do
   done
 done
 
+# The gateway's own account of the load runs: upstream attempts that failed, by outcome,
+# and breaker warnings. A proxy that fails fast looks fast; this keeps that visible.
+FAILED_ATTEMPTS=$(curl -s "http://127.0.0.1:$GW_PORT/metrics" | grep '^switchyard_upstream_attempts_total' | grep -v 'outcome="ok"' | awk '{s+=$2} END {print s+0}')
+BREAKER_WARNINGS=$(grep -c "circuit breaker changed" "$WORK/gw.log" || true)
+echo "   gateway: failed upstream attempts $FAILED_ATTEMPTS, breaker changes $BREAKER_WARNINGS"
+
 echo "== streaming (64 chunks, 20 ms apart)"
 stream_run() { python3 benchmarks/stream_bench.py --url "$1" --streams "$2" --model "$3"; }
 # One stream at a time (what one user sees) and 32 started at once (a burst: every
@@ -142,9 +148,9 @@ sleep 1; RSS_AFTER=$(rss_kb "$GW_PID")
 COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 STAMP=$(date -u +%Y-%m-%dT%H%M%SZ)
 REPORT="benchmarks/results/$STAMP-$COMMIT.md"
-python3 - "$REPORT" "$HAVE_NGINX" "$READY_MS" "$RSS_IDLE" "$RSS_LOAD" "$RSS_AFTER" "$MAXOK" "$S_DIRECT" "$S_GW" "$RUNS" "$SECONDS_PER_RUN" "$COMMIT" "$Q_DIRECT" "$Q_GW" "$Q_NGINX" "$S_NGINX" <<PY
+python3 - "$REPORT" "$HAVE_NGINX" "$READY_MS" "$RSS_IDLE" "$RSS_LOAD" "$RSS_AFTER" "$MAXOK" "$S_DIRECT" "$S_GW" "$RUNS" "$SECONDS_PER_RUN" "$COMMIT" "$Q_DIRECT" "$Q_GW" "$Q_NGINX" "$S_NGINX" "$FAILED_ATTEMPTS" "$BREAKER_WARNINGS" <<PY
 import json, sys, os
-report, have_nginx, ready, rss_idle, rss_load, rss_after, maxok, s_direct, s_gw, runs, secs, commit, q_direct, q_gw, q_nginx, s_nginx = sys.argv[1:]
+report, have_nginx, ready, rss_idle, rss_load, rss_after, maxok, s_direct, s_gw, runs, secs, commit, q_direct, q_gw, q_nginx, s_nginx, failed_attempts, breaker_changes = sys.argv[1:]
 R = {}
 for line in """$(for k in "${!R[@]}"; do echo "$k=${R[$k]}"; done)""".split():
     key, value = line.split("=")
@@ -166,6 +172,9 @@ if nginx:
 lines += ["", "## Throughput", "", "CPU µs/request: the process's own CPU time (all its threads) per request served; "
           "for direct that is the simulator answering, for nginx and the gateway the proxy alone.", "",
           "| connections | target | req/s | p99 ms | CPU µs/request | gateway/direct req/s | gateway/nginx req/s |", "|---|---|---|---|---|---|---|"]
+errors = {name: sum(int(g(name, c, "err") or 0) for c in (1, 32, 128)) for name in ["direct", "gateway"] + (["nginx"] if nginx else [])}
+lines_after = [f"Errors and non-2xx answers over all load runs: " + ", ".join(f"{n} {e}" for n, e in errors.items())
+               + f". The gateway's own count: {failed_attempts} failed upstream attempts, {breaker_changes} circuit breaker changes."]
 for c in (1, 32, 128):
     for name in ["direct", "gateway"] + (["nginx"] if nginx else []):
         extra = ""
@@ -174,6 +183,7 @@ for c in (1, 32, 128):
         else:
             extra = " | "
         lines.append(f"| {c} | {name} | {g(name,c,'rps'):.0f} | {ms(g(name,c,'p99'))} | {g(name,c,'cpu'):.0f} | {extra} |")
+lines += [""] + lines_after
 def added(target, base, metric, q):
     if target is None or target[metric][q] is None or base[metric][q] is None: return "-"
     return f"{target[metric][q] - base[metric][q]:.3f}"
