@@ -113,7 +113,7 @@ done
 
 # The gateway's own account of the load runs: upstream attempts that failed, by outcome,
 # and breaker warnings. A proxy that fails fast looks fast; this keeps that visible.
-FAILED_ATTEMPTS=$(curl -s "http://127.0.0.1:$GW_PORT/metrics" | grep '^switchyard_upstream_attempts_total' | grep -v 'outcome="ok"' | awk '{s+=$2} END {print s+0}')
+FAILED_ATTEMPTS=$(curl -s "http://127.0.0.1:$GW_PORT/metrics" | awk '/^switchyard_upstream_attempts_total/ && !/outcome="ok"/ {s+=$2} END {print s+0}')
 BREAKER_WARNINGS=$(grep -c "circuit breaker changed" "$WORK/gw.log" || true)
 echo "   gateway: failed upstream attempts $FAILED_ATTEMPTS, breaker changes $BREAKER_WARNINGS"
 
