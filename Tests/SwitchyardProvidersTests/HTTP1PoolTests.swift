@@ -25,6 +25,7 @@ final class CountingServer: Sendable {
     var port: Int { channel.localAddress?.port ?? 0 }
     var connectionsAccepted: Int { counts.accepted.load(ordering: .relaxed) }
     var connectionsClosed: Int { counts.closed.load(ordering: .relaxed) }
+    var requestsReceived: Int { counts.requests.load(ordering: .relaxed) }
 
     init(mode: Mode) async throws {
         let counts = Counts()
@@ -36,7 +37,7 @@ final class CountingServer: Sendable {
                 channel.closeFuture.whenComplete { _ in counts.closed.add(1, ordering: .relaxed) }
                 return channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                    try channel.pipeline.syncOperations.addHandler(Responder(mode: mode))
+                    try channel.pipeline.syncOperations.addHandler(Responder(mode: mode, counts: counts))
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()
@@ -49,17 +50,23 @@ final class CountingServer: Sendable {
     private final class Counts: Sendable {
         let accepted = Atomic<Int>(0)
         let closed = Atomic<Int>(0)
+        let requests = Atomic<Int>(0)
     }
 
     private final class Responder: ChannelInboundHandler {
         typealias InboundIn = HTTPServerRequestPart
         typealias OutboundOut = HTTPServerResponsePart
         let mode: Mode
+        let counts: Counts
 
-        init(mode: Mode) { self.mode = mode }
+        init(mode: Mode, counts: Counts) {
+            self.mode = mode
+            self.counts = counts
+        }
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             guard case .end = unwrapInboundIn(data) else { return }
+            counts.requests.add(1, ordering: .relaxed)
             var headers = HTTPHeaders([("content-type", "application/json"), ("content-length", "11")])
             switch mode {
             case .hang:
@@ -184,6 +191,23 @@ struct HTTP1PoolTests {
         await server.close()
     }
 
+    @Test func aRequestWaitingForAConnectionGivesUpAtItsDeadline() async throws {
+        let server = try await CountingServer(mode: .hang)
+        let pool = try Self.pool(server, max: 1)
+        let holder = Task { () async throws(UpstreamFailure) -> HTTP1Answer in try await Self.send(pool, deadlineMs: 20_000) }
+        while server.connectionsAccepted == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        do {
+            _ = try await Self.send(pool, deadlineMs: 150)
+            Issue.record("a request got the only connection while it was busy")
+        } catch {
+            #expect(error.kind == .timeout)
+        }
+        holder.cancel()
+        _ = await holder.result
+        pool.shutdown()
+        await server.close()
+    }
+
     @Test func refusedConnectionIsAConnectFailure() async throws {
         let server = try await CountingServer(mode: .answer(delayMs: 0))
         let pool = try Self.pool(server)
@@ -204,7 +228,12 @@ struct HTTP1PoolTests {
             // Without the pause the drop may arrive while the request is being written:
             // the request is then retried once on a new connection.
             if round % 2 == 1 { try await Task.sleep(for: .milliseconds(20)) }
-            #expect(try await Self.send(pool).head.status == .ok)
+            let before = pool.counts
+            do {
+                _ = try await Self.send(pool, deadlineMs: 2000)
+            } catch {
+                Issue.record("round \(round): \(error); pool before \(before), after \(pool.counts); server accepted \(server.connectionsAccepted) closed \(server.connectionsClosed) requests \(server.requestsReceived)")
+            }
         }
         pool.shutdown()
         await server.close()
@@ -236,11 +265,13 @@ struct HTTP1PoolTests {
         await server.close()
     }
 
-    @Test func cancellingTheTaskClosesTheUpstreamConnection() async throws {
+    @Test func cancellingTheTaskWhileTheRequestIsOutClosesTheUpstreamConnection() async throws {
         let server = try await CountingServer(mode: .hang)
         let pool = try Self.pool(server, max: 1)
         let task = Task { () async throws(UpstreamFailure) -> HTTP1Answer in try await Self.send(pool) }
-        while server.connectionsAccepted == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        // Once the request is out (cancelled before that, it is never written and the
+        // connection stays clean and pooled).
+        while server.requestsReceived == 0 { try await Task.sleep(for: .milliseconds(5)) }
         task.cancel()
         let result = await task.result
         guard case .failure(let failure) = result else {
@@ -268,12 +299,21 @@ struct HTTP1ExchangeHandlerTests {
             try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
         }
 
-        func send() throws -> EventLoopPromise<HTTP1Answer> {
-            let promise = channel.eventLoop.makePromise(of: HTTP1Answer.self)
+        func ticket() -> HTTP1ExchangeTicket {
+            HTTP1ExchangeTicket(promise: channel.eventLoop.makePromise(of: HTTP1Answer.self))
+        }
+
+        func write(_ ticket: HTTP1ExchangeTicket) throws {
             let head = HTTPRequestHead(version: .http1_1, method: .POST, uri: "/v1/chat/completions")
-            try channel.writeOutbound(HTTP1ExchangeHandler.Exchange(head: head, body: ByteBuffer(string: "{}"), maxResponseBytes: 1 << 20, promise: promise))
+            try channel.writeOutbound(HTTP1ExchangeHandler.Exchange(head: head, body: ByteBuffer(string: "{}"), maxResponseBytes: 1 << 20, ticket: ticket))
+        }
+
+        /// Writes a new exchange and drains what went out.
+        func send() throws -> HTTP1ExchangeTicket {
+            let ticket = ticket()
+            try write(ticket)
             while try channel.readOutbound(as: HTTPClientRequestPart.self) != nil {}
-            return promise
+            return ticket
         }
 
         func answer() throws {
@@ -283,23 +323,25 @@ struct HTTP1ExchangeHandlerTests {
             try channel.writeInbound(HTTPClientResponsePart.end(nil))
         }
 
-        func abort(_ promise: EventLoopPromise<HTTP1Answer>, _ reason: HTTP1ExchangeError = .cancelled) {
-            channel.pipeline.triggerUserOutboundEvent(HTTP1AbortExchange(promise: promise, reason: reason), promise: nil)
+        /// What the pool does on a deadline or cancellation.
+        func abort(_ ticket: HTTP1ExchangeTicket, _ reason: HTTP1ExchangeError = .cancelled) {
+            ticket.abandon(reason)
+            channel.pipeline.triggerUserOutboundEvent(HTTP1AbortExchange(ticket: ticket, reason: reason), promise: nil)
         }
     }
 
     /// Records how a promise completed.
     final class Outcome: @unchecked Sendable {
         var result: Result<HTTP1Answer, any Error>?
-        init(_ promise: EventLoopPromise<HTTP1Answer>) {
-            promise.futureResult.whenComplete { self.result = $0 }
+        init(_ ticket: HTTP1ExchangeTicket) {
+            ticket.promise.futureResult.whenComplete { self.result = $0 }
         }
     }
 
     @Test func lateAbortOfAFinishedExchangeLeavesTheNextOneOnTheConnectionAlone() throws {
         let harness = try Harness()
-        let firstPromise = try harness.send()
-        let first = Outcome(firstPromise)
+        let firstTicket = try harness.send()
+        let first = Outcome(firstTicket)
         try harness.answer()
         #expect(harness.settled == [true])
         guard case .success? = first.result else {
@@ -309,8 +351,8 @@ struct HTTP1ExchangeHandlerTests {
         // The pool lent the connection to the next request; then the first request's
         // cancellation (or deadline) arrives late.
         let second = Outcome(try harness.send())
-        harness.abort(firstPromise)
-        harness.abort(firstPromise, .deadlineExceeded)
+        harness.abort(firstTicket)
+        harness.abort(firstTicket, .deadlineExceeded)
         #expect(harness.channel.isActive)
         #expect(second.result == nil)
         try harness.answer()
@@ -325,9 +367,9 @@ struct HTTP1ExchangeHandlerTests {
 
     @Test func abortOfTheExchangeInFlightFailsItAndClosesTheConnection() throws {
         let harness = try Harness()
-        let promise = try harness.send()
-        let outcome = Outcome(promise)
-        harness.abort(promise, .deadlineExceeded)
+        let ticket = try harness.send()
+        let outcome = Outcome(ticket)
+        harness.abort(ticket, .deadlineExceeded)
         guard case .failure(let error)? = outcome.result else {
             Issue.record("the aborted exchange did not fail")
             return
@@ -337,35 +379,45 @@ struct HTTP1ExchangeHandlerTests {
         #expect(!harness.channel.isActive)
     }
 
-    @Test func abortBeforeTheWriteFailsThePromiseAndTheConnectionStaysReusable() throws {
+    /// A request given up before it reaches the connection is never written (a hanging
+    /// upstream would otherwise hold the connection, with no deadline left to free it).
+    @Test(arguments: [true, false])
+    func abortBeforeTheWriteSendsNothingAndTheConnectionStaysReusable(eventFirst: Bool) throws {
         let harness = try Harness()
-        let promise = harness.channel.eventLoop.makePromise(of: HTTP1Answer.self)
-        let outcome = Outcome(promise)
-        harness.abort(promise)
+        let ticket = harness.ticket()
+        let outcome = Outcome(ticket)
+        if eventFirst {
+            harness.abort(ticket)
+            #expect(throws: HTTP1ExchangeError.cancelled) { try harness.write(ticket) }
+        } else {
+            ticket.abandon(.cancelled)  // marked, its event not yet arrived
+            #expect(throws: HTTP1ExchangeError.cancelled) { try harness.write(ticket) }
+            harness.channel.pipeline.triggerUserOutboundEvent(HTTP1AbortExchange(ticket: ticket, reason: .cancelled), promise: nil)
+        }
+        let parts = try harness.channel.readOutbound(as: HTTPClientRequestPart.self) == nil ? 0 : 1
         guard case .failure(let error)? = outcome.result else {
             Issue.record("the aborted exchange did not fail")
             return
         }
         #expect(error as? HTTP1ExchangeError == .cancelled)
-        #expect(harness.channel.isActive)
-        // The request is still written, its answer read to the end unobserved, and the
-        // connection goes back to the pool.
-        let head = HTTPRequestHead(version: .http1_1, method: .POST, uri: "/v1/chat/completions")
-        try harness.channel.writeOutbound(HTTP1ExchangeHandler.Exchange(head: head, body: ByteBuffer(string: "{}"), maxResponseBytes: 1 << 20, promise: promise))
-        try harness.answer()
+        #expect(parts == 0)
         #expect(harness.settled == [true])
         #expect(harness.channel.isActive)
+        // The connection takes the next request as usual.
+        let next = Outcome(try harness.send())
+        try harness.answer()
+        guard case .success? = next.result else {
+            Issue.record("the next exchange did not succeed")
+            return
+        }
     }
 
     @Test func aSecondRequestOnABusyConnectionIsNotSent() throws {
         let harness = try Harness()
         _ = try harness.send()
-        let promise = harness.channel.eventLoop.makePromise(of: HTTP1Answer.self)
-        let outcome = Outcome(promise)
-        let head = HTTPRequestHead(version: .http1_1, method: .POST, uri: "/v1/chat/completions")
-        #expect(throws: HTTP1ExchangeError.notSent) {
-            try harness.channel.writeOutbound(HTTP1ExchangeHandler.Exchange(head: head, body: ByteBuffer(string: "{}"), maxResponseBytes: 1 << 20, promise: promise))
-        }
+        let ticket = harness.ticket()
+        let outcome = Outcome(ticket)
+        #expect(throws: HTTP1ExchangeError.notSent) { try harness.write(ticket) }
         guard case .failure(let error)? = outcome.result else {
             Issue.record("the rejected exchange did not fail")
             return

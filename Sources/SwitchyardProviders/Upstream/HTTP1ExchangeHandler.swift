@@ -1,5 +1,6 @@
 import NIOCore
 import NIOHTTP1
+import Synchronization
 
 /// A whole upstream answer: status line, headers and the body read to its end.
 public struct HTTP1Answer: Sendable {
@@ -21,19 +22,46 @@ enum HTTP1ExchangeError: Error, Equatable {
     case cancelled
 }
 
-/// An outbound user event that gives up one exchange: if that exchange (and no later one)
-/// is still in flight on the connection, its promise fails with `reason` and the connection
-/// closes, since it is out of step. Otherwise the promise fails with `reason` if it is still
-/// pending (its request not yet written: the exchange then runs to its end unobserved and
-/// the connection goes back to the pool) and the connection, now perhaps carrying another
-/// request, is left alone.
+/// One exchange's promise, and whether its task gave it up (deadline or cancellation),
+/// shared by that task and the connection's handler.
+final class HTTP1ExchangeTicket: Sendable {
+    let promise: EventLoopPromise<HTTP1Answer>
+    /// 0 while wanted, else the `HTTP1ExchangeError` the exchange was given up with.
+    private let abandonment = Atomic<UInt8>(0)
+
+    init(promise: EventLoopPromise<HTTP1Answer>) {
+        self.promise = promise
+    }
+
+    /// Marks the exchange given up; the first reason wins.
+    func abandon(_ reason: HTTP1ExchangeError) {
+        let code: UInt8 = reason == .deadlineExceeded ? 2 : 1
+        _ = abandonment.compareExchange(expected: 0, desired: code, ordering: .relaxed)
+    }
+
+    /// Why the exchange was given up, if it was.
+    var abandoned: HTTP1ExchangeError? {
+        switch abandonment.load(ordering: .relaxed) {
+        case 0: nil
+        case 2: .deadlineExceeded
+        default: .cancelled
+        }
+    }
+}
+
+/// An outbound user event that gives up one exchange (its ticket is marked first). If the
+/// exchange is in flight on the connection, its promise fails with `reason` and the
+/// connection closes, since it is out of step. If its request is not written yet, the
+/// promise fails now and the handler will not write it (the connection goes back to the
+/// pool untouched). If it is over, nothing happens: the connection may already carry the
+/// next request.
 ///
 /// Closing the channel directly instead would race: a connection goes back to the pool as
 /// its answer ends, before the task that gets the answer stops listening for cancellation
 /// or its deadline timer is cancelled, so a late cancel could close a connection the next
 /// request is already using.
 struct HTTP1AbortExchange: Sendable {
-    let promise: EventLoopPromise<HTTP1Answer>
+    let ticket: HTTP1ExchangeTicket
     let reason: HTTP1ExchangeError
 }
 
@@ -50,11 +78,12 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
         let head: HTTPRequestHead
         let body: ByteBuffer
         let maxResponseBytes: Int
-        let promise: EventLoopPromise<HTTP1Answer>
+        let ticket: HTTP1ExchangeTicket
     }
 
     private struct InFlight {
-        let promise: EventLoopPromise<HTTP1Answer>
+        let ticket: HTTP1ExchangeTicket
+        var promise: EventLoopPromise<HTTP1Answer> { ticket.promise }
         let maxResponseBytes: Int
         var head: HTTPResponseHead?
         var body: ByteBuffer?
@@ -74,11 +103,19 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let exchange = unwrapOutboundIn(data)
         guard inFlight == nil, reusable else {
-            exchange.promise.fail(HTTP1ExchangeError.notSent)
+            exchange.ticket.promise.fail(HTTP1ExchangeError.notSent)
             promise?.fail(HTTP1ExchangeError.notSent)
             return
         }
-        inFlight = InFlight(promise: exchange.promise, maxResponseBytes: exchange.maxResponseBytes)
+        if let reason = exchange.ticket.abandoned {
+            // Given up before it reached the connection: not sent, and the connection,
+            // still clean, goes back to the pool.
+            onSettled(true)
+            exchange.ticket.promise.fail(reason)
+            promise?.fail(reason)
+            return
+        }
+        inFlight = InFlight(ticket: exchange.ticket, maxResponseBytes: exchange.maxResponseBytes)
         if !exchange.head.isKeepAlive { reusable = false }
         context.write(wrapOutboundOut(.head(exchange.head)), promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(exchange.body))), promise: nil)
@@ -135,8 +172,8 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
             return
         }
         promise?.succeed()
-        guard let exchange = inFlight, exchange.promise.futureResult === abort.promise.futureResult else {
-            abort.promise.fail(abort.reason)
+        guard let exchange = inFlight, exchange.ticket === abort.ticket else {
+            abort.ticket.promise.fail(abort.reason)
             return
         }
         inFlight = nil

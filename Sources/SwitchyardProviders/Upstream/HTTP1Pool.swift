@@ -109,20 +109,24 @@ public final class HTTP1Pool: Sendable {
         var head = head
         head.headers.replaceOrAdd(name: "host", value: hostHeader)
         head.headers.replaceOrAdd(name: "content-length", value: String(body.readableBytes))
-        // A kept-alive connection the server dropped while it sat idle fails the write
-        // before any byte of the request leaves: that one is retried once on another.
+        // A kept-alive connection the server dropped while it sat idle either refuses the
+        // request or closes with no byte of an answer: retried once on another connection,
+        // as a failover to another deployment would resend it anyway.
         var retriedUnsent = false
         while true {
             let channel: Channel
             let reused: Bool
             do {
-                (channel, reused) = try await lease()
+                (channel, reused) = try await lease(deadline: deadline)
             } catch {
                 throw Self.failure(error, deadline: deadline)
             }
             do {
                 return try await exchange(head, body: body, on: channel, deadline: deadline, maxResponseBytes: maxResponseBytes)
-            } catch HTTP1ExchangeError.notSent where reused && !retriedUnsent && !Task.isCancelled && NIODeadline.now() < deadline {
+            } catch let error as HTTP1ExchangeError
+                where (error == .notSent || error == .connectionLost(answerStarted: false))
+                && reused && !retriedUnsent && !Task.isCancelled && NIODeadline.now() < deadline
+            {
                 retriedUnsent = true
             } catch HTTP1ExchangeError.tooLarge {
                 throw UpstreamFailure(kind: .malformedResponse, message: "upstream answer is larger than the gateway reads")
@@ -140,24 +144,31 @@ public final class HTTP1Pool: Sendable {
         deadline: NIODeadline,
         maxResponseBytes: Int
     ) async throws -> HTTP1Answer {
-        let promise = channel.eventLoop.makePromise(of: HTTP1Answer.self)
+        let ticket = HTTP1ExchangeTicket(promise: channel.eventLoop.makePromise(of: HTTP1Answer.self))
         // The deadline and cancellation give up this exchange through the handler, which
         // closes the connection only while this exchange is the one in flight on it.
         let timeout = channel.eventLoop.scheduleTask(deadline: deadline) {
-            channel.triggerUserOutboundEvent(HTTP1AbortExchange(promise: promise, reason: .deadlineExceeded), promise: nil)
+            ticket.abandon(.deadlineExceeded)
+            channel.triggerUserOutboundEvent(HTTP1AbortExchange(ticket: ticket, reason: .deadlineExceeded), promise: nil)
         }
         defer { timeout.cancel() }
-        let exchange = HTTP1ExchangeHandler.Exchange(head: head, body: body, maxResponseBytes: maxResponseBytes, promise: promise)
+        let exchange = HTTP1ExchangeHandler.Exchange(head: head, body: body, maxResponseBytes: maxResponseBytes, ticket: ticket)
         return try await withTaskCancellationHandler {
             // A connection closed under us (its handlers already gone) fails the write
             // without reaching the exchange handler: nothing was sent.
             let written = channel.eventLoop.makePromise(of: Void.self)
-            written.futureResult.whenFailure { _ in promise.fail(HTTP1ExchangeError.notSent) }
+            written.futureResult.whenFailure { _ in ticket.promise.fail(HTTP1ExchangeError.notSent) }
             channel.writeAndFlush(exchange, promise: written)
-            return try await promise.futureResult.get()
+            return try await ticket.promise.futureResult.get()
         } onCancel: {
-            channel.triggerUserOutboundEvent(HTTP1AbortExchange(promise: promise, reason: .cancelled), promise: nil)
+            ticket.abandon(.cancelled)
+            channel.triggerUserOutboundEvent(HTTP1AbortExchange(ticket: ticket, reason: .cancelled), promise: nil)
         }
+    }
+
+    /// Connections open or opening, idle ones, and requests waiting: for tests.
+    var counts: (open: Int, idle: Int, waiting: Int) {
+        state.withLock { ($0.open, $0.idle.count, $0.waiters.count) }
     }
 
     /// Closes every idle connection and fails the waiters; in-flight exchanges finish or fail.
@@ -200,52 +211,91 @@ public final class HTTP1Pool: Sendable {
     }
 
     /// An idle connection, a new one, or the next one released.
-    private func lease() async throws -> (channel: Channel, reused: Bool) {
-        let now = NIODeadline.now()
+    private func lease(deadline: NIODeadline) async throws -> (channel: Channel, reused: Bool) {
         var stale: [Channel] = []
-        defer { for channel in stale { channel.close(promise: nil) } }
-        let step = state.withLock { state -> LeaseStep in
-            if state.shutDown { return .shutDown }
-            while let entry = state.idle.popLast() {
-                guard entry.channel.isActive else { continue }
-                if now - entry.since < Self.maxIdle { return .use(entry.channel) }
-                stale.append(entry.channel)  // its close settles its slot
-            }
-            if state.open < maxConnections {
-                state.open += 1
-                return .open
-            }
-            return .wait
-        }
+        let step = state.withLock { decide(&$0, now: NIODeadline.now(), stale: &stale) }
+        for channel in stale { channel.close(promise: nil) }
         switch step {
         case .use(let channel): return (channel, true)
         case .shutDown: throw ChannelError.ioOnClosedChannel
         case .open: return (try await connect(), false)
-        case .wait: return (try await waitForConnection(), true)
+        case .wait: return (try await waitForConnection(deadline: deadline), true)
         }
     }
 
-    private func waitForConnection() async throws -> Channel {
+    /// What a request does for a connection, decided under the lock: an idle one that is
+    /// still open and fresh, else a new one if a slot is free (taken here), else wait.
+    private func decide(_ state: inout State, now: NIODeadline, stale: inout [Channel]) -> LeaseStep {
+        if state.shutDown { return .shutDown }
+        while let entry = state.idle.popLast() {
+            guard entry.channel.isActive else { continue }  // its close settles its slot
+            if now - entry.since < Self.maxIdle { return .use(entry.channel) }
+            stale.append(entry.channel)  // closed by the caller; its close settles its slot
+        }
+        if state.open < maxConnections {
+            state.open += 1
+            return .open
+        }
+        return .wait
+    }
+
+    /// Waits for a connection to be released, until `deadline` or cancellation.
+    private func waitForConnection(deadline: NIODeadline) async throws -> Channel {
         let id = state.withLock { state -> UInt64 in
             state.nextWaiter &+= 1
             return state.nextWaiter
         }
+        let timer = group.next().scheduleTask(deadline: deadline) { [self] in
+            giveUp(waiter: id, with: HTTP1ExchangeError.deadlineExceeded)
+        }
+        defer { timer.cancel() }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Channel, any Error>) in
-                let cancelled = state.withLock { state -> Bool in
-                    if Task.isCancelled || state.shutDown { return true }
-                    state.waiters.append(Waiter(id: id, continuation: continuation))
-                    return false
+                // Decided again and queued under one lock: a connection released since the
+                // first look is taken now rather than missed (nobody would wake the waiter).
+                // The timer or a cancellation either finds the waiter or came before and is
+                // seen here.
+                var stale: [Channel] = []
+                let step = state.withLock { state -> LeaseStep? in
+                    if Task.isCancelled { return nil }
+                    let now = NIODeadline.now()
+                    if now >= deadline { return nil }
+                    let step = decide(&state, now: now, stale: &stale)
+                    if case .wait = step { state.waiters.append(Waiter(id: id, continuation: continuation)) }
+                    return step
                 }
-                if cancelled { continuation.resume(throwing: CancellationError()) }
+                for channel in stale { channel.close(promise: nil) }
+                switch step {
+                case nil:
+                    continuation.resume(throwing: Task.isCancelled ? CancellationError() : HTTP1ExchangeError.deadlineExceeded)
+                case .use(let channel)?:
+                    continuation.resume(returning: channel)
+                case .shutDown?:
+                    continuation.resume(throwing: ChannelError.ioOnClosedChannel)
+                case .open?:
+                    Task {
+                        do {
+                            continuation.resume(returning: try await connect())
+                        } catch {
+                            continuation.resume(throwing: error)
+                        }
+                    }
+                case .wait?:
+                    break
+                }
             }
         } onCancel: {
-            let waiter = state.withLock { state -> Waiter? in
-                guard let index = state.waiters.firstIndex(where: { $0.id == id }) else { return nil }
-                return state.waiters.remove(at: index)
-            }
-            waiter?.continuation.resume(throwing: CancellationError())
+            giveUp(waiter: id, with: CancellationError())
         }
+    }
+
+    /// Takes a waiter out of the queue, if it is still there, and fails it with `error`.
+    private func giveUp(waiter id: UInt64, with error: any Error) {
+        let waiter = state.withLock { state -> Waiter? in
+            guard let index = state.waiters.firstIndex(where: { $0.id == id }) else { return nil }
+            return state.waiters.remove(at: index)
+        }
+        waiter?.continuation.resume(throwing: error)
     }
 
     /// Opens a connection (its slot in `open` is taken already).
