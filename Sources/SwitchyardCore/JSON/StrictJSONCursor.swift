@@ -46,6 +46,32 @@ package struct StrictJSONCursor {
         return nil
     }
 
+    /// Reads an object: `{`, then for each member its key and `value`, which must read
+    /// exactly the member's value and may decline by returning false, then `,` or `}`.
+    /// False when the object is malformed, a key has an escape, or `value` declined.
+    package mutating func members(_ value: (_ key: UnsafeRawBufferPointer, _ cursor: inout StrictJSONCursor) -> Bool) -> Bool {
+        guard consume(UInt8(ascii: "{")) else { return false }
+        if consume(UInt8(ascii: "}")) { return true }
+        while true {
+            guard let key = string(), !key.escaped, consume(UInt8(ascii: ":")), value(key.content, &self) else { return false }
+            guard let more = separator(close: UInt8(ascii: "}")) else { return false }
+            if !more { return true }
+        }
+    }
+
+    /// Reads an array: `[`, then each element with `element`, which must read exactly one
+    /// value and may decline by returning false, then `,` or `]`. False when the array is
+    /// malformed or `element` declined.
+    package mutating func elements(_ element: (_ cursor: inout StrictJSONCursor) -> Bool) -> Bool {
+        guard consume(UInt8(ascii: "[")) else { return false }
+        if consume(UInt8(ascii: "]")) { return true }
+        while true {
+            guard element(&self) else { return false }
+            guard let more = separator(close: UInt8(ascii: "]")) else { return false }
+            if !more { return true }
+        }
+    }
+
     /// A string at the cursor: the bytes between its quotes and whether any escape occurs.
     package mutating func string() -> (content: UnsafeRawBufferPointer, escaped: Bool)? {
         guard peek() == UInt8(ascii: "\"") else { return nil }

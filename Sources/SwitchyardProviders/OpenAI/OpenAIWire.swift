@@ -103,47 +103,43 @@ enum OpenAIWire {
         var cursor = StrictJSONCursor(bytes)
         var usage = Usage()
         var seen: UInt8 = 0
-        guard cursor.consume(UInt8(ascii: "{")) else { return nil }
-        if !cursor.consume(UInt8(ascii: "}")) {
-            while true {
-                guard let key = cursor.string(), !key.escaped, cursor.consume(UInt8(ascii: ":")) else { return nil }
-                let bit: UInt8
-                if StrictJSONCursor.matches(key.content, "prompt_tokens") {
-                    bit = 1
-                    guard let value = cursor.optionalInteger() else { return nil }
-                    usage.prompt_tokens = value
-                } else if StrictJSONCursor.matches(key.content, "completion_tokens") {
-                    bit = 2
-                    guard let value = cursor.optionalInteger() else { return nil }
-                    usage.completion_tokens = value
-                } else if StrictJSONCursor.matches(key.content, "prompt_cache_hit_tokens") {
-                    bit = 4
-                    guard let value = cursor.optionalInteger() else { return nil }
-                    usage.prompt_cache_hit_tokens = value
-                } else if StrictJSONCursor.matches(key.content, "prompt_tokens_details") {
-                    bit = 8
-                    switch detail(&cursor, key: "cached_tokens") {
-                    case .decline: return nil
-                    case .null: usage.prompt_tokens_details = nil
-                    case .object(let count): usage.prompt_tokens_details = Usage.PromptDetails(cached_tokens: count)
-                    }
-                } else if StrictJSONCursor.matches(key.content, "completion_tokens_details") {
-                    bit = 16
-                    switch detail(&cursor, key: "reasoning_tokens") {
-                    case .decline: return nil
-                    case .null: usage.completion_tokens_details = nil
-                    case .object(let count): usage.completion_tokens_details = Usage.CompletionDetails(reasoning_tokens: count)
-                    }
-                } else {
-                    bit = 0
-                    guard cursor.skipValue(depth: 1) else { return nil }
+        let wellFormed = cursor.members { key, cursor in
+            let bit: UInt8
+            if StrictJSONCursor.matches(key, "prompt_tokens") {
+                bit = 1
+                guard let value = cursor.optionalInteger() else { return false }
+                usage.prompt_tokens = value
+            } else if StrictJSONCursor.matches(key, "completion_tokens") {
+                bit = 2
+                guard let value = cursor.optionalInteger() else { return false }
+                usage.completion_tokens = value
+            } else if StrictJSONCursor.matches(key, "prompt_cache_hit_tokens") {
+                bit = 4
+                guard let value = cursor.optionalInteger() else { return false }
+                usage.prompt_cache_hit_tokens = value
+            } else if StrictJSONCursor.matches(key, "prompt_tokens_details") {
+                bit = 8
+                switch detail(&cursor, key: "cached_tokens") {
+                case .decline: return false
+                case .null: usage.prompt_tokens_details = nil
+                case .object(let count): usage.prompt_tokens_details = Usage.PromptDetails(cached_tokens: count)
                 }
-                guard seen & bit == 0 else { return nil }
-                seen |= bit
-                guard let more = cursor.separator(close: UInt8(ascii: "}")) else { return nil }
-                if !more { break }
+            } else if StrictJSONCursor.matches(key, "completion_tokens_details") {
+                bit = 16
+                switch detail(&cursor, key: "reasoning_tokens") {
+                case .decline: return false
+                case .null: usage.completion_tokens_details = nil
+                case .object(let count): usage.completion_tokens_details = Usage.CompletionDetails(reasoning_tokens: count)
+                }
+            } else {
+                bit = 0
+                guard cursor.skipValue(depth: 1) else { return false }
             }
+            guard seen & bit == 0 else { return false }
+            seen |= bit
+            return true
         }
+        guard wellFormed else { return nil }
         cursor.skipWhitespace()
         return cursor.atEnd ? usage : nil
     }
@@ -159,21 +155,15 @@ enum OpenAIWire {
     /// A details member: null, or an object whose `wanted` member is an integer or null.
     private static func detail(_ cursor: inout StrictJSONCursor, key wanted: StaticString) -> DetailScan {
         if cursor.null() { return .null }
-        guard cursor.consume(UInt8(ascii: "{")) else { return .decline }
         var count: Int?
         var seen = false
-        if cursor.consume(UInt8(ascii: "}")) { return .object(nil) }
-        while true {
-            guard let key = cursor.string(), !key.escaped, cursor.consume(UInt8(ascii: ":")) else { return .decline }
-            if StrictJSONCursor.matches(key.content, wanted) {
-                guard !seen, let value = cursor.optionalInteger() else { return .decline }
-                seen = true
-                count = value
-            } else {
-                guard cursor.skipValue(depth: 2) else { return .decline }
-            }
-            guard let more = cursor.separator(close: UInt8(ascii: "}")) else { return .decline }
-            if !more { return .object(count) }
+        let wellFormed = cursor.members { key, cursor in
+            guard StrictJSONCursor.matches(key, wanted) else { return cursor.skipValue(depth: 2) }
+            guard !seen, let value = cursor.optionalInteger() else { return false }
+            seen = true
+            count = value
+            return true
         }
+        return wellFormed ? .object(count) : .decline
     }
 }

@@ -23,7 +23,6 @@ enum ChatRequestScan {
 
     static func summary(bytes: UnsafeRawBufferPointer) -> ChatRequestSummary? {
         var cursor = StrictJSONCursor(bytes)
-        guard cursor.consume(UInt8(ascii: "{")) else { return nil }
         var seen: UInt16 = 0
         var model: String?
         var messageCount = 0
@@ -31,47 +30,41 @@ enum ChatRequestScan {
         var includeUsage: Bool?
         var maxTokens: Int?
         var maxCompletionTokens: Int?
-        if !cursor.consume(UInt8(ascii: "}")) {
-            while true {
-                guard let key = cursor.string(), !key.escaped, cursor.consume(UInt8(ascii: ":")) else { return nil }
-                if let field = field(named: key.content) {
-                    let bit: UInt16 = 1 << field.rawValue
-                    guard seen & bit == 0 else { return nil }
-                    seen |= bit
-                    switch field {
-                    case .model:
-                        guard let name = cursor.string(), !name.escaped, name.content.count > 0 else { return nil }
-                        model = String(decoding: name.content, as: UTF8.self)
-                    case .messages:
-                        guard let count = messages(&cursor), count > 0 else { return nil }
-                        messageCount = count
-                    case .stream:
-                        guard let value = optionalBool(&cursor) else { return nil }
-                        stream = value
-                    case .streamOptions:
-                        guard let value = streamOptions(&cursor) else { return nil }
-                        includeUsage = value
-                    case .maxTokens:
-                        guard let value = cursor.optionalInteger() else { return nil }
-                        maxTokens = value
-                    case .maxCompletionTokens:
-                        guard let value = cursor.optionalInteger() else { return nil }
-                        maxCompletionTokens = value
-                    case .n:
-                        guard let value = cursor.optionalInteger() else { return nil }
-                        if let n = value, n < 1 { return nil }
-                    case .seed:
-                        guard cursor.optionalInteger() != nil else { return nil }
-                    case .temperature, .topP, .presencePenalty, .frequencyPenalty:
-                        guard optionalDouble(&cursor) else { return nil }
-                    }
-                } else {
-                    guard cursor.skipValue(depth: 1) else { return nil }
-                }
-                guard let more = cursor.separator(close: UInt8(ascii: "}")) else { return nil }
-                if !more { break }
+        let wellFormed = cursor.members { key, cursor in
+            guard let field = field(named: key) else { return cursor.skipValue(depth: 1) }
+            let bit: UInt16 = 1 << field.rawValue
+            guard seen & bit == 0 else { return false }
+            seen |= bit
+            switch field {
+            case .model:
+                guard let name = cursor.string(), !name.escaped, name.content.count > 0 else { return false }
+                model = String(decoding: name.content, as: UTF8.self)
+            case .messages:
+                guard let count = messages(&cursor), count > 0 else { return false }
+                messageCount = count
+            case .stream:
+                guard let value = optionalBool(&cursor) else { return false }
+                stream = value
+            case .streamOptions:
+                guard let value = streamOptions(&cursor) else { return false }
+                includeUsage = value
+            case .maxTokens:
+                guard let value = cursor.optionalInteger() else { return false }
+                maxTokens = value
+            case .maxCompletionTokens:
+                guard let value = cursor.optionalInteger() else { return false }
+                maxCompletionTokens = value
+            case .n:
+                guard let value = cursor.optionalInteger() else { return false }
+                if let n = value, n < 1 { return false }
+            case .seed:
+                guard cursor.optionalInteger() != nil else { return false }
+            case .temperature, .topP, .presencePenalty, .frequencyPenalty:
+                guard optionalDouble(&cursor) else { return false }
             }
+            return true
         }
+        guard wellFormed else { return nil }
         cursor.skipWhitespace()
         guard cursor.atEnd, let model, messageCount > 0 else { return nil }
         let streaming = stream ?? false
@@ -107,40 +100,33 @@ enum ChatRequestScan {
 
     /// `messages`: an array of message objects; their count, or nil to decline.
     private static func messages(_ cursor: inout StrictJSONCursor) -> Int? {
-        guard cursor.consume(UInt8(ascii: "[")) else { return nil }
-        if cursor.consume(UInt8(ascii: "]")) { return 0 }
         var count = 0
-        while true {
-            guard message(&cursor) else { return nil }
+        let wellFormed = cursor.elements { cursor in
             count += 1
-            guard let more = cursor.separator(close: UInt8(ascii: "]")) else { return nil }
-            if !more { return count }
+            return message(&cursor)
         }
+        return wellFormed ? count : nil
     }
 
     /// One message: `role` one of the known roles, `content` null, a string or an array of
     /// parts that each have a string `type`; other members any valid JSON.
     private static func message(_ cursor: inout StrictJSONCursor) -> Bool {
-        guard cursor.consume(UInt8(ascii: "{")) else { return false }
         var hasRole = false
         var hasContent = false
-        if !cursor.consume(UInt8(ascii: "}")) {
-            while true {
-                guard let key = cursor.string(), !key.escaped, cursor.consume(UInt8(ascii: ":")) else { return false }
-                if matches(key.content, "role") {
-                    guard !hasRole, let role = cursor.string(), !role.escaped, isKnownRole(role.content) else { return false }
-                    hasRole = true
-                } else if matches(key.content, "content") {
-                    guard !hasContent, content(&cursor) else { return false }
-                    hasContent = true
-                } else {
-                    guard cursor.skipValue(depth: 3) else { return false }
-                }
-                guard let more = cursor.separator(close: UInt8(ascii: "}")) else { return false }
-                if !more { break }
+        let wellFormed = cursor.members { key, cursor in
+            if matches(key, "role") {
+                guard !hasRole, let role = cursor.string(), !role.escaped, isKnownRole(role.content) else { return false }
+                hasRole = true
+                return true
             }
+            if matches(key, "content") {
+                guard !hasContent, content(&cursor) else { return false }
+                hasContent = true
+                return true
+            }
+            return cursor.skipValue(depth: 3)
         }
-        return hasRole
+        return wellFormed && hasRole
     }
 
     private static func isKnownRole(_ role: UnsafeRawBufferPointer) -> Bool {
@@ -155,13 +141,7 @@ enum ChatRequestScan {
         case UInt8(ascii: "n"):
             return cursor.null()
         case UInt8(ascii: "["):
-            _ = cursor.consume(UInt8(ascii: "["))
-            if cursor.consume(UInt8(ascii: "]")) { return true }
-            while true {
-                guard part(&cursor) else { return false }
-                guard let more = cursor.separator(close: UInt8(ascii: "]")) else { return false }
-                if !more { return true }
-            }
+            return cursor.elements { part(&$0) }
         default:
             return false
         }
@@ -169,42 +149,30 @@ enum ChatRequestScan {
 
     /// A content part: an object with a string `type`.
     private static func part(_ cursor: inout StrictJSONCursor) -> Bool {
-        guard cursor.consume(UInt8(ascii: "{")) else { return false }
         var hasType = false
-        if cursor.consume(UInt8(ascii: "}")) { return false }
-        while true {
-            guard let key = cursor.string(), !key.escaped, cursor.consume(UInt8(ascii: ":")) else { return false }
-            if matches(key.content, "type") {
-                guard !hasType, cursor.string() != nil else { return false }
-                hasType = true
-            } else {
-                guard cursor.skipValue(depth: 5) else { return false }
-            }
-            guard let more = cursor.separator(close: UInt8(ascii: "}")) else { return false }
-            if !more { return hasType }
+        let wellFormed = cursor.members { key, cursor in
+            guard matches(key, "type") else { return cursor.skipValue(depth: 5) }
+            guard !hasType, cursor.string() != nil else { return false }
+            hasType = true
+            return true
         }
+        return wellFormed && hasType
     }
 
     /// `stream_options`: null, or an object whose `include_usage` is a boolean or null.
     /// The outer optional is nil to decline.
     private static func streamOptions(_ cursor: inout StrictJSONCursor) -> Bool?? {
         if cursor.null() { return .some(nil) }
-        guard cursor.consume(UInt8(ascii: "{")) else { return nil }
         var includeUsage: Bool?
         var seen = false
-        if cursor.consume(UInt8(ascii: "}")) { return .some(nil) }
-        while true {
-            guard let key = cursor.string(), !key.escaped, cursor.consume(UInt8(ascii: ":")) else { return nil }
-            if matches(key.content, "include_usage") {
-                guard !seen, let value = optionalBool(&cursor) else { return nil }
-                seen = true
-                includeUsage = value
-            } else {
-                guard cursor.skipValue(depth: 2) else { return nil }
-            }
-            guard let more = cursor.separator(close: UInt8(ascii: "}")) else { return nil }
-            if !more { return .some(includeUsage) }
+        let wellFormed = cursor.members { key, cursor in
+            guard matches(key, "include_usage") else { return cursor.skipValue(depth: 2) }
+            guard !seen, let value = optionalBool(&cursor) else { return false }
+            seen = true
+            includeUsage = value
+            return true
         }
+        return wellFormed ? .some(includeUsage) : nil
     }
 
     /// A boolean or null; the outer optional is nil to decline.
