@@ -1,5 +1,9 @@
 import NIOCore
 import NIOEmbedded
+import NIOSSL
+import X509
+import Crypto
+import Foundation
 import NIOHTTP1
 import NIOPosix
 import Synchronization
@@ -27,7 +31,8 @@ final class CountingServer: Sendable {
     var connectionsClosed: Int { counts.closed.load(ordering: .relaxed) }
     var requestsReceived: Int { counts.requests.load(ordering: .relaxed) }
 
-    init(mode: Mode) async throws {
+    /// `tls`: serve HTTPS with this context instead of plain HTTP.
+    init(mode: Mode, tls: NIOSSLContext? = nil) async throws {
         let counts = Counts()
         self.counts = counts
         channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -36,6 +41,9 @@ final class CountingServer: Sendable {
                 counts.accepted.add(1, ordering: .relaxed)
                 channel.closeFuture.whenComplete { _ in counts.closed.add(1, ordering: .relaxed) }
                 return channel.eventLoop.makeCompletedFuture {
+                    if let tls {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls))
+                    }
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
                     try channel.pipeline.syncOperations.addHandler(Responder(mode: mode, counts: counts))
                 }
@@ -205,6 +213,52 @@ struct HTTP1PoolTests {
         holder.cancel()
         _ = await holder.result
         pool.shutdown()
+        await server.close()
+    }
+
+    /// HTTPS: the handshake verifies the server's certificate for the origin's host name
+    /// (SNI and name check), and a certificate the client does not trust fails to connect.
+    @Test func httpsOriginsSpeakTLSAndVerifyTheServer() async throws {
+        let key = P256.Signing.PrivateKey()
+        let name = try DistinguishedName { CommonName("localhost") }
+        let certificate = try Certificate(
+            version: .v3, serialNumber: .init(), publicKey: .init(key.publicKey),
+            notValidBefore: Date() - 3600, notValidAfter: Date() + 3600,
+            issuer: name, subject: name, signatureAlgorithm: .ecdsaWithSHA256,
+            extensions: try Certificate.Extensions {
+                Critical(BasicConstraints.isCertificateAuthority(maxPathLength: nil))
+                SubjectAlternativeNames([.dnsName("localhost")])
+            },
+            issuerPrivateKey: .init(key)
+        )
+        let sslCertificate = try NIOSSLCertificate(bytes: Array(try certificate.serializeAsPEM().pemString.utf8), format: .pem)
+        let sslKey = try NIOSSLPrivateKey(bytes: Array(key.pemRepresentation.utf8), format: .pem)
+        let serverContext = try NIOSSLContext(
+            configuration: .makeServerConfiguration(certificateChain: [.certificate(sslCertificate)], privateKey: .privateKey(sslKey))
+        )
+        let server = try await CountingServer(mode: .answer(delayMs: 0), tls: serverContext)
+        let origin = try #require(HTTP1Pool.Origin(url: "https://localhost:\(server.port)/v1"))
+
+        var trusting = TLSConfiguration.makeClientConfiguration()
+        trusting.trustRoots = .certificates([sslCertificate])
+        let pool = try HTTP1Pool(origin: origin, maxConnections: 2, connectTimeoutMs: 2000, tls: trusting)
+        for _ in 0..<3 {
+            let answer = try await Self.send(pool)
+            #expect(answer.head.status == .ok)
+            #expect(String(buffer: answer.body) == #"{"ok":true}"#)
+        }
+        #expect(server.connectionsAccepted == 1)
+        pool.shutdown()
+
+        // The default configuration (system roots) does not trust this certificate.
+        let strict = try HTTP1Pool(origin: origin, maxConnections: 1, connectTimeoutMs: 2000)
+        do throws(UpstreamFailure) {
+            _ = try await Self.send(strict)
+            Issue.record("an untrusted certificate was accepted")
+        } catch {
+            #expect(error.kind == .connect)
+        }
+        strict.shutdown()
         await server.close()
     }
 

@@ -87,14 +87,22 @@ public final class HTTP1Pool: Sendable {
     private let group: any EventLoopGroup
     private let state = Mutex(State())
 
-    public init(origin: Origin, maxConnections: Int, connectTimeoutMs: Int, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) throws {
+    /// `tls` replaces the default client configuration (system trust roots, full
+    /// verification) for `https` origins; tests pass one that trusts their own certificate.
+    public init(
+        origin: Origin,
+        maxConnections: Int,
+        connectTimeoutMs: Int,
+        tls: TLSConfiguration = .makeClientConfiguration(),
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) throws {
         self.origin = origin
         let defaultPort = origin.tls ? 443 : 80
         let host = origin.host.contains(":") ? "[\(origin.host)]" : origin.host
         self.hostHeader = origin.port == defaultPort ? host : "\(host):\(origin.port)"
         self.maxConnections = max(1, maxConnections)
         self.connectTimeout = .milliseconds(Int64(max(1, connectTimeoutMs)))
-        self.sslContext = origin.tls ? try NIOSSLContext(configuration: .makeClientConfiguration()) : nil
+        self.sslContext = origin.tls ? try NIOSSLContext(configuration: tls) : nil
         self.group = group
     }
 
