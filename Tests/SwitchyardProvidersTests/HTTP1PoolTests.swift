@@ -466,6 +466,21 @@ struct HTTP1ExchangeHandlerTests {
         }
     }
 
+    /// An answer nobody asked for on an idle connection: the connection closes and the
+    /// pool hears of it once (it would otherwise keep a dead connection's slot forever).
+    @Test func unsolicitedAnswerOnAnIdleConnectionClosesItAndTellsThePool() throws {
+        let harness = try Harness()
+        let first = Outcome(try harness.send())
+        try harness.answer()
+        guard case .success? = first.result else {
+            Issue.record("the first exchange did not succeed")
+            return
+        }
+        try harness.channel.writeInbound(HTTPClientResponsePart.head(HTTPResponseHead(version: .http1_1, status: .requestTimeout)))
+        #expect(!harness.channel.isActive)
+        #expect(harness.settled == [true, false])
+    }
+
     @Test func aSecondRequestOnABusyConnectionIsNotSent() throws {
         let harness = try Harness()
         _ = try harness.send()

@@ -124,8 +124,9 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard var exchange = inFlight else {
-            // Bytes nobody asked for: the connection is out of step; drop it.
-            reusable = false
+            // Bytes nobody asked for (an idle server's parting 408, say): the connection
+            // is out of step. Drop it, and tell the pool, which holds it as idle.
+            fail()
             context.close(promise: nil)
             return
         }
