@@ -40,8 +40,8 @@ public struct OpenAIAdapter: ProviderAdapter {
         self.capabilities = capabilities
         self.maxResponseBytes = maxResponseBytes
         self.logger = logger
-        if let origin = HTTP1Pool.Origin(url: baseURL), let pool = http.pool(for: origin),
-            !baseURL.contains("?"), !baseURL.contains("#")
+        if !baseURL.contains("?"), !baseURL.contains("#"), let origin = HTTP1Pool.Origin(url: baseURL),
+            let pool = http.pool(for: origin)
         {
             let afterScheme = baseURL.drop { $0 != ":" }.dropFirst(3)
             let path = afterScheme.drop { $0 != "/" }
@@ -100,17 +100,8 @@ public struct OpenAIAdapter: ProviderAdapter {
         call: ChatCall,
         preset: OpenAICompatiblePreset
     ) async throws(UpstreamFailure) -> UpstreamReply {
-        guard let body = PresetBodyRewriter.rewrite(call.body, upstreamModel: call.upstreamModel, forceUsage: false, preset: preset) else {
-            throw UpstreamFailure(kind: .invalidRequest, status: 400, message: "request body is not a JSON object")
-        }
-        var head = HTTPRequestHead(version: .http1_1, method: .POST, uri: lean.basePath + path)
-        head.headers.reserveCapacity(7)
-        head.headers.add(name: "content-type", value: "application/json")
-        head.headers.add(name: "accept", value: "application/json")
-        if !apiKey.isEmpty {
-            head.headers.add(name: "authorization", value: "Bearer " + apiKey.value)
-        }
-        head.headers.add(name: "x-client-request-id", value: call.requestID)
+        let (body, headers) = try requestParts(call: call, forceUsage: false, stream: false, preset: preset, extraCapacity: 2)
+        let head = HTTPRequestHead(version: .http1_1, method: .POST, uri: lean.basePath + path, headers: headers)
         let answer = try await lean.pool.execute(head, body: body, deadline: call.deadline, maxResponseBytes: maxResponseBytes)
         let status = Int(answer.head.status.code)
         guard (200..<300).contains(status) else {
@@ -146,21 +137,36 @@ public struct OpenAIAdapter: ProviderAdapter {
         stream: Bool,
         preset explicitPreset: OpenAICompatiblePreset? = nil
     ) throws(UpstreamFailure) -> HTTPClientRequest {
-        let preset = explicitPreset ?? self.preset
+        let (body, headers) = try requestParts(call: call, forceUsage: forceUsage, stream: stream, preset: explicitPreset ?? self.preset)
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = .POST
+        request.headers = headers
+        request.body = .bytes(body)
+        return request
+    }
+
+    /// The upstream body (the client's, `model` spliced per the preset) and the headers of
+    /// every request to the provider, for either client. `extraCapacity` leaves room for
+    /// the headers the lean pool adds (`host`, `content-length`).
+    private func requestParts(
+        call: ChatCall,
+        forceUsage: Bool,
+        stream: Bool,
+        preset: OpenAICompatiblePreset,
+        extraCapacity: Int = 0
+    ) throws(UpstreamFailure) -> (body: ByteBuffer, headers: HTTPHeaders) {
         guard let body = PresetBodyRewriter.rewrite(call.body, upstreamModel: call.upstreamModel, forceUsage: forceUsage, preset: preset) else {
             throw UpstreamFailure(kind: .invalidRequest, status: 400, message: "request body is not a JSON object")
         }
-        var request = HTTPClientRequest(url: baseURL + path)
-        request.method = .POST
-        request.headers.reserveCapacity(5)
-        request.headers.add(name: "content-type", value: "application/json")
-        request.headers.add(name: "accept", value: stream ? "text/event-stream" : "application/json")
+        var headers = HTTPHeaders()
+        headers.reserveCapacity(4 + extraCapacity)
+        headers.add(name: "content-type", value: "application/json")
+        headers.add(name: "accept", value: stream ? "text/event-stream" : "application/json")
         if !apiKey.isEmpty {
-            request.headers.add(name: "authorization", value: "Bearer " + apiKey.value)
+            headers.add(name: "authorization", value: "Bearer " + apiKey.value)
         }
-        request.headers.add(name: "x-client-request-id", value: call.requestID)
-        request.body = .bytes(body)
-        return request
+        headers.add(name: "x-client-request-id", value: call.requestID)
+        return (body, headers)
     }
 
     private func exchange(_ request: HTTPClientRequest, deadline: NIODeadline) async throws(UpstreamFailure) -> UpstreamReply {
