@@ -281,13 +281,7 @@ public final class HTTP1Pool: Sendable {
                 case .shutDown?:
                     continuation.resume(throwing: ChannelError.ioOnClosedChannel)
                 case .open?:
-                    Task {
-                        do {
-                            continuation.resume(returning: try await connect())
-                        } catch {
-                            continuation.resume(throwing: error)
-                        }
-                    }
+                    connect(for: continuation)
                 case .wait?:
                     break
                 }
@@ -339,16 +333,18 @@ public final class HTTP1Pool: Sendable {
     /// The exchange handler's report: the connection is free again, or gone.
     private func settled(_ channel: Channel, reusable: Bool) {
         if reusable {
-            let waiter = state.withLock { state -> Waiter? in
+            // One look under the lock: hand the connection to the first waiter, pool it,
+            // or (shut down) close it; its close then settles the slot.
+            let taker = state.withLock { state -> Waiter?? in
                 if state.shutDown { return nil }
-                if !state.waiters.isEmpty { return state.waiters.removeFirst() }
+                if !state.waiters.isEmpty { return .some(state.waiters.removeFirst()) }
                 state.idle.append(Idle(channel: channel, since: .now()))
-                return nil
+                return .some(nil)
             }
-            if let waiter {
-                waiter.continuation.resume(returning: channel)
-            } else if state.withLock({ $0.shutDown }) {
-                channel.close(promise: nil)
+            switch taker {
+            case nil: channel.close(promise: nil)
+            case .some(let waiter?): waiter.continuation.resume(returning: channel)
+            case .some(nil): break
             }
             return
         }
@@ -367,11 +363,16 @@ public final class HTTP1Pool: Sendable {
             return state.waiters.removeFirst()
         }
         guard let waiter else { return }
+        connect(for: waiter.continuation)
+    }
+
+    /// Opens a connection (its slot taken already) for a waiting request and hands it over.
+    private func connect(for continuation: CheckedContinuation<Channel, any Error>) {
         Task {
             do {
-                waiter.continuation.resume(returning: try await connect())
+                continuation.resume(returning: try await connect())
             } catch {
-                waiter.continuation.resume(throwing: error)
+                continuation.resume(throwing: error)
             }
         }
     }
