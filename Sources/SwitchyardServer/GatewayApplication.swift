@@ -19,7 +19,7 @@ public enum GatewayApplication {
         logger[metadataKey: "component"] = "http"
         return Application(
             router: router,
-            server: .loopBoundHTTP1(configuration: http1Configuration(runtime.config.server)),
+            server: .http1(configuration: http1Configuration(runtime.config.server)),
             configuration: .init(address: .hostname(host, port: port), serverName: nil),
             onServerRunning: { channel in
                 let bound = channel.localAddress?.port ?? port

@@ -156,43 +156,6 @@ struct HTTP1PoolTests {
         await server.close()
     }
 
-    @Test func aRequestOnOneOfThePoolsLoopsGetsAConnectionOfThatLoop() async throws {
-        let server = try await CountingServer(mode: .answer(delayMs: 0))
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
-        let loops = group.makeIterator().map { $0 }
-        let origin = try #require(HTTP1Pool.Origin(url: "http://127.0.0.1:\(server.port)/v1"))
-        let pool = try HTTP1Pool(origin: origin, maxConnections: 4, connectTimeoutMs: 1000, group: group)
-        func send(on loop: any EventLoop) async throws -> Bool {
-            try await withTaskExecutorPreference(EventLoopTaskExecutor(loop: loop)) {
-                #expect(loop.inEventLoop)
-                let answer = try await Self.send(pool)
-                #expect(loop.inEventLoop)
-                return answer.head.status == .ok
-            }
-        }
-        // One connection per loop, each reused by the requests of its loop.
-        for loop in loops + loops + loops {
-            #expect(try await send(on: loop))
-        }
-        #expect(server.connectionsAccepted == 2)
-        #expect(Set(pool.idleLoops) == Set(loops.map { ObjectIdentifier($0) }))
-        // With no slot free, a request takes the other loop's idle connection.
-        let single = try HTTP1Pool(origin: origin, maxConnections: 1, connectTimeoutMs: 1000, group: group)
-        for loop in loops {
-            #expect(try await withTaskExecutorPreference(EventLoopTaskExecutor(loop: loop)) {
-                try await Self.send(single).head.status == .ok
-            })
-        }
-        #expect(server.connectionsAccepted == 3)
-        // From outside the pool's loops, any idle connection does.
-        #expect(try await Self.send(pool).head.status == .ok)
-        #expect(server.connectionsAccepted == 3)
-        pool.shutdown()
-        single.shutdown()
-        await server.close()
-        try await group.shutdownGracefully()
-    }
-
     @Test func concurrentRequestsStayWithinMaxConnections() async throws {
         let server = try await CountingServer(mode: .answer(delayMs: 30))
         let pool = try Self.pool(server, max: 2)

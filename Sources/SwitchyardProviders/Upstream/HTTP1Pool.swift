@@ -10,10 +10,8 @@ import SwitchyardCore
 /// then waits its turn), writes, and gets the whole answer from one promise.
 ///
 /// The lean path for the most frequent call, an OpenAI-protocol chat answer read whole:
-/// no URL parsing per request, no async body sequence. A request running on one of the
-/// pool's event loops (see ``EventLoopTaskExecutor``) gets a connection of that loop, so
-/// the exchange crosses no thread; from elsewhere, it is one hand-off to the connection's
-/// loop and one back. Streams keep AsyncHTTPClient.
+/// no URL parsing per request, no async body sequence, one hand-off to the connection's
+/// event loop and one back. Streams keep AsyncHTTPClient.
 public final class HTTP1Pool: Sendable {
     /// Scheme, host and port of an upstream.
     public struct Origin: Hashable, Sendable {
@@ -87,8 +85,6 @@ public final class HTTP1Pool: Sendable {
     private let connectTimeout: TimeAmount
     private let sslContext: NIOSSLContext?
     private let group: any EventLoopGroup
-    /// The group's event loops, to tell whether a request runs on one of them.
-    private let loops: [ObjectIdentifier]
     private let state = Mutex(State())
 
     /// `tls` replaces the default client configuration (system trust roots, full
@@ -108,7 +104,6 @@ public final class HTTP1Pool: Sendable {
         self.connectTimeout = .milliseconds(Int64(max(1, connectTimeoutMs)))
         self.sslContext = origin.tls ? try NIOSSLContext(configuration: tls) : nil
         self.group = group
-        self.loops = group.makeIterator().map { ObjectIdentifier($0) }
     }
 
     /// Sends one request and returns the whole answer. `head` gets `host`, `content-length`
@@ -184,11 +179,6 @@ public final class HTTP1Pool: Sendable {
         state.withLock { ($0.open, $0.idle.count, $0.waiters.count) }
     }
 
-    /// The event loops of the idle connections: for tests.
-    var idleLoops: [ObjectIdentifier] {
-        state.withLock { $0.idle.map { ObjectIdentifier($0.channel.eventLoop) } }
-    }
-
     /// Closes every idle connection and fails the waiters; in-flight exchanges finish or fail.
     public func shutdown() {
         let (idle, waiters) = state.withLock { state -> ([Idle], [Waiter]) in
@@ -228,43 +218,23 @@ public final class HTTP1Pool: Sendable {
         case shutDown
     }
 
-    /// An idle connection, a new one, or the next one released; one of the caller's event
-    /// loop when the caller runs on one of the pool's.
+    /// An idle connection, a new one, or the next one released.
     private func lease(deadline: NIODeadline) async throws -> (channel: Channel, reused: Bool) {
-        let near = MultiThreadedEventLoopGroup.currentEventLoop.flatMap { loops.contains(ObjectIdentifier($0)) ? $0 : nil }
         var stale: [Channel] = []
-        let step = state.withLock { decide(&$0, now: NIODeadline.now(), near: near, stale: &stale) }
+        let step = state.withLock { decide(&$0, now: NIODeadline.now(), stale: &stale) }
         for channel in stale { channel.close(promise: nil) }
         switch step {
         case .use(let channel): return (channel, true)
         case .shutDown: throw ChannelError.ioOnClosedChannel
-        case .open: return (try await connect(on: near), false)
+        case .open: return (try await connect(), false)
         case .wait: return (try await waitForConnection(deadline: deadline), true)
         }
     }
 
-    /// What a request does for a connection, decided under the lock: an idle one of the
-    /// `near` loop, else a new one (there) if a slot is free (taken here); else any idle one
-    /// that is still open and fresh, else a new one if a slot is free, else wait.
-    private func decide(
-        _ state: inout State,
-        now: NIODeadline,
-        near: (any EventLoop)? = nil,
-        stale: inout [Channel]
-    ) -> LeaseStep {
+    /// What a request does for a connection, decided under the lock: an idle one that is
+    /// still open and fresh, else a new one if a slot is free (taken here), else wait.
+    private func decide(_ state: inout State, now: NIODeadline, stale: inout [Channel]) -> LeaseStep {
         if state.shutDown { return .shutDown }
-        if let near {
-            while let index = state.idle.lastIndex(where: { $0.channel.eventLoop === near }) {
-                let entry = state.idle.remove(at: index)
-                guard entry.channel.isActive else { continue }  // its close settles its slot
-                if now - entry.since < Self.maxIdle { return .use(entry.channel) }
-                stale.append(entry.channel)  // closed by the caller; its close settles its slot
-            }
-            if state.open < maxConnections {
-                state.open += 1
-                return .open
-            }
-        }
         while let entry = state.idle.popLast() {
             guard entry.channel.isActive else { continue }  // its close settles its slot
             if now - entry.since < Self.maxIdle { return .use(entry.channel) }
@@ -330,12 +300,12 @@ public final class HTTP1Pool: Sendable {
         waiter?.continuation.resume(throwing: error)
     }
 
-    /// Opens a connection (its slot in `open` is taken already), on `loop` if given.
-    private func connect(on loop: (any EventLoop)? = nil) async throws -> Channel {
+    /// Opens a connection (its slot in `open` is taken already).
+    private func connect() async throws -> Channel {
         let sslContext = self.sslContext
         let serverName = origin.host
         do {
-            return try await ClientBootstrap(group: loop ?? group.next())
+            return try await ClientBootstrap(group: group)
                 .connectTimeout(connectTimeout)
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
                 .channelInitializer { [self] channel in
