@@ -31,6 +31,8 @@ struct StreamRelay: Sendable {
     private static let dataPrefix: StaticString = "data: "
     private static let eventSuffix: StaticString = "\n\n"
     private static let done = ByteBuffer(string: "data: [DONE]\n\n")
+    /// A burst of events is written together up to about this size.
+    private static let maxWriteBytes = 64 * 1024
 
     func run(into writer: inout any ResponseBodyWriter) async throws {
         let pipe = EventPipe<ChatStreamEvent>()
@@ -61,19 +63,17 @@ struct StreamRelay: Sendable {
 
             var next: ChatStreamEvent? = start.first
             while let event = next {
-                if case .usage(let counts, _) = event { usage = counts }
-                if encoder != nil {
-                    let frames = encoder?.encode(event) ?? []
-                    for frame in frames where !clientGone {
-                        clientGone = !(await writeRaw(frame, to: &writer))
-                    }
-                } else {
-                    switch event {
-                    case .chunk(let payload):
-                        clientGone = !(await write(payload, to: &writer))
-                    case .usage(_, let payload):
-                        if includeUsage { clientGone = !(await write(payload, to: &writer)) }
-                    }
+                // The events already in the pipe go out with this one in a single write:
+                // none waits for another, and a burst costs one write, not one per event.
+                var frame = ByteBuffer()
+                var pending: ChatStreamEvent? = event
+                while let current = pending {
+                    if case .usage(let counts, _) = current { usage = counts }
+                    append(current, to: &frame, encoder: &encoder)
+                    pending = frame.readableBytes < Self.maxWriteBytes ? pipe.poll() : nil
+                }
+                if frame.readableBytes > 0 {
+                    clientGone = !(await writeRaw(frame, to: &writer))
                 }
                 if clientGone { break }
                 do {
@@ -126,19 +126,26 @@ struct StreamRelay: Sendable {
         }
     }
 
-    /// Writes one `data:` event; false when the client is gone.
-    private func write(_ payload: ByteBuffer, to writer: inout any ResponseBodyWriter) async -> Bool {
-        var frame = ByteBuffer()
-        frame.reserveCapacity(payload.readableBytes + 8)
+    /// Adds `event` to `frame` as the client gets it: a `data:` event, Anthropic's frames,
+    /// or nothing (a usage chunk the client did not ask for).
+    private func append(_ event: ChatStreamEvent, to frame: inout ByteBuffer, encoder: inout AnthropicStreamEncoder?) {
+        if encoder != nil {
+            for var encoded in encoder?.encode(event) ?? [] {
+                frame.writeBuffer(&encoded)
+            }
+            return
+        }
+        let payload: ByteBuffer
+        switch event {
+        case .chunk(let data): payload = data
+        case .usage(_, let data):
+            guard includeUsage else { return }
+            payload = data
+        }
+        frame.reserveCapacity(minimumWritableBytes: payload.readableBytes + 8)
         frame.writeStaticString(Self.dataPrefix)
         frame.writeImmutableBuffer(payload)
         frame.writeStaticString(Self.eventSuffix)
-        do {
-            try await writer.write(frame)
-            return true
-        } catch {
-            return false
-        }
     }
 
     /// Writes bytes already framed as SSE; false when the client is gone.

@@ -95,6 +95,20 @@ final class EventPipe<Element: Sendable>: Sendable {
         }
     }
 
+    /// An event already buffered, without waiting; nil when none is (the end, if the pipe
+    /// was finished, is left for `next()`). Lets the consumer write what arrived together
+    /// in one go.
+    func poll() -> Element? {
+        let (element, producer) = state.withLock { state -> (Element?, CheckedContinuation<Void, Never>?) in
+            guard let element = state.pop() else { return (nil, nil) }
+            let producer = state.count < capacity ? state.producer : nil
+            if producer != nil { state.producer = nil }
+            return (element, producer)
+        }
+        producer?.resume()
+        return element
+    }
+
     /// The next event; nil after a clean finish; throws the finishing error.
     func next() async throws -> Element? {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Element?, any Error>) in
