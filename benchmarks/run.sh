@@ -122,6 +122,13 @@ stream_run() { python3 benchmarks/stream_bench.py --url "$1" --streams "$2" --mo
 # One stream at a time (what one user sees) and 32 started at once (a burst: every
 # request's CPU cost queues up on the shared cores before the first chunks go out).
 stream_seq() { python3 benchmarks/stream_bench.py --url "$1" --streams 1 --rounds 10 --model "$2"; }
+# One stream through each target first, not measured: the first stream through the gateway
+# or nginx opens its connection to the streaming simulator (the non-streaming load runs had
+# a warm-up of their own).
+warm_stream() { python3 benchmarks/stream_bench.py --url "$1" --streams 1 --rounds 1 --model "$2" >/dev/null; }
+warm_stream "http://127.0.0.1:$STREAM_SIM_PORT/v1/chat/completions" stream
+warm_stream "http://127.0.0.1:$GW_PORT/v1/chat/completions" stream-route
+if [ $HAVE_NGINX = 1 ]; then warm_stream "http://127.0.0.1:$NGINX_PORT/stream/v1/chat/completions" stream; fi
 Q_DIRECT=$(stream_seq "http://127.0.0.1:$STREAM_SIM_PORT/v1/chat/completions" stream)
 Q_GW=$(stream_seq "http://127.0.0.1:$GW_PORT/v1/chat/completions" stream-route)
 S_DIRECT=$(stream_run "http://127.0.0.1:$STREAM_SIM_PORT/v1/chat/completions" 32 stream)
