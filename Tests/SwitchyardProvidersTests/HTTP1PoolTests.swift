@@ -121,6 +121,16 @@ struct HTTP1PoolTests {
         HTTPRequestHead(version: .http1_1, method: .POST, uri: "/v1/chat/completions")
     }
 
+    /// Polls `condition` every 10 ms for up to 5 s; true once it holds.
+    static func eventually(_ condition: () -> Bool) async -> Bool {
+        let end = ContinuousClock.now + .seconds(5)
+        while ContinuousClock.now < end {
+            if condition() { return true }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return condition()
+    }
+
     static func send(_ pool: HTTP1Pool, deadlineMs: Int64 = 10_000) async throws(UpstreamFailure) -> HTTP1Answer {
         try await pool.execute(request(), body: ByteBuffer(string: "{}"), deadline: .now() + .milliseconds(deadlineMs), maxResponseBytes: 1 << 20)
     }
@@ -185,7 +195,7 @@ struct HTTP1PoolTests {
     @Test func deadlineTimesOutAndFreesTheConnectionSlot() async throws {
         let server = try await CountingServer(mode: .hang)
         let pool = try Self.pool(server, max: 1)
-        for _ in 0..<2 {
+        for round in 1...2 {
             // With one slot, the second request only gets a connection if the first freed it.
             do {
                 _ = try await Self.send(pool, deadlineMs: 150)
@@ -193,8 +203,12 @@ struct HTTP1PoolTests {
             } catch {
                 #expect(error.kind == .timeout)
             }
+            // The timed-out exchange closes its connection, and the close frees the slot; on
+            // a loaded machine both may land after the request has failed, as may the
+            // server's accept of the connection (the CI run of 5568db4 saw 1 of 2).
+            #expect(await Self.eventually { server.connectionsAccepted == round })
+            #expect(await Self.eventually { pool.counts.open == 0 })
         }
-        #expect(server.connectionsAccepted == 2)
         pool.shutdown()
         await server.close()
     }
