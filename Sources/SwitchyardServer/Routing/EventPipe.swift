@@ -25,6 +25,15 @@ final class EventPipe<Element: Sendable>: Sendable {
             }
             return element
         }
+
+        /// The oldest buffered event, and the producer to wake if taking it made room
+        /// below `capacity` (resumed by the caller, outside the lock).
+        mutating func take(capacity: Int) -> (Element, CheckedContinuation<Void, Never>?)? {
+            guard let element = pop() else { return nil }
+            guard count < capacity, let waiting = producer else { return (element, nil) }
+            producer = nil
+            return (element, waiting)
+        }
     }
 
     private let state: Mutex<State>
@@ -99,12 +108,7 @@ final class EventPipe<Element: Sendable>: Sendable {
     /// was finished, is left for `next()`). Lets the consumer write what arrived together
     /// in one go.
     func poll() -> Element? {
-        let (element, producer) = state.withLock { state -> (Element?, CheckedContinuation<Void, Never>?) in
-            guard let element = state.pop() else { return (nil, nil) }
-            let producer = state.count < capacity ? state.producer : nil
-            if producer != nil { state.producer = nil }
-            return (element, producer)
-        }
+        guard let (element, producer) = state.withLock({ $0.take(capacity: capacity) }) else { return nil }
         producer?.resume()
         return element
     }
@@ -113,11 +117,7 @@ final class EventPipe<Element: Sendable>: Sendable {
     func next() async throws -> Element? {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Element?, any Error>) in
             let (step, producer) = state.withLock { state -> (NextStep, CheckedContinuation<Void, Never>?) in
-                if let element = state.pop() {
-                    let producer = state.count < capacity ? state.producer : nil
-                    if producer != nil { state.producer = nil }
-                    return (.value(element), producer)
-                }
+                if let (element, producer) = state.take(capacity: capacity) { return (.value(element), producer) }
                 if let end = state.end { return (.end(end), nil) }
                 state.consumer = continuation
                 return (.wait, nil)
