@@ -162,7 +162,7 @@ struct RequestExecutor: Sendable {
     ) -> Permitted? {
         while true {
             let now = MonotonicTime.nowNanos()
-            guard let pick = picker.pick(now: now, deadline: deadline, isStream: stream, excluded: excluded, random: Double.random(in: 0..<1)) else {
+            guard let pick = picker.pick(now: now, deadline: deadline, isStream: stream, excluded: excluded, random: PickRandom.unit()) else {
                 return nil
             }
             excluded.insert(pick.index)
