@@ -18,8 +18,8 @@ enum RequestIdentity {
     /// across processes), without a `getrandom` system call per request.
     static func generate() -> String {
         let sequence = counter.add(1, ordering: .relaxed).newValue
-        let high = mix(sequence &+ key.0)
-        let low = UInt32(truncatingIfNeeded: mix(high ^ key.1))
+        let high = SplitMix64.mix(sequence &+ key.0)
+        let low = UInt32(truncatingIfNeeded: SplitMix64.mix(high ^ key.1))
         return String(unsafeUninitializedCapacity: 28) { buffer in
             for (offset, byte) in "req_".utf8.enumerated() { buffer[offset] = byte }
             writeHex(high, digits: 16, into: buffer, at: 4)
@@ -34,13 +34,6 @@ enum RequestIdentity {
         return (generator.next(), generator.next())
     }()
 
-    /// SplitMix64's finaliser: a bijection on 64-bit values.
-    private static func mix(_ value: UInt64) -> UInt64 {
-        var z = value
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 
     private static func writeHex(_ value: UInt64, digits: Int, into buffer: UnsafeMutableBufferPointer<UInt8>, at start: Int) {
         let alphabet: StaticString = "0123456789abcdef"
