@@ -197,12 +197,18 @@ struct HTTP1PoolTests {
         let pool = try Self.pool(server, max: 1)
         for round in 1...2 {
             // With one slot, the second request only gets a connection if the first freed it.
+            // The deadline leaves the request time to be written first: one given up before
+            // it reaches its connection leaves that connection clean, and the pool rightly
+            // keeps it (a CI run on a loaded machine, where connecting took longer than the
+            // 150 ms this test once allowed, saw exactly that: one connection, still open).
             do {
-                _ = try await Self.send(pool, deadlineMs: 150)
+                _ = try await Self.send(pool, deadlineMs: 1000)
                 Issue.record("a hanging upstream answered")
             } catch {
                 #expect(error.kind == .timeout)
             }
+            // Counted when the server has read the request, which may land after the failure.
+            try #require(await Self.eventually { server.requestsReceived == round }, "the request never reached the server before its deadline")
             // The timed-out exchange closes its connection, and the close frees the slot; on
             // a loaded machine both may land after the request has failed, as may the
             // server's accept of the connection (the CI run of 5568db4 saw 1 of 2).
