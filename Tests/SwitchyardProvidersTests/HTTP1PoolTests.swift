@@ -21,6 +21,11 @@ final class CountingServer: Sendable {
         /// Answers as if keeping the connection alive, then drops it.
         case answerAndDropSilently
         case hang
+        /// A `200` whose chunked body is `parts` lines `part-<i>` sent `intervalMs` apart
+        /// (all at once for 0).
+        case stream(parts: Int, intervalMs: Int64)
+        /// A `429` with a small JSON body, keeping the connection alive.
+        case reject
     }
 
     let channel: any Channel
@@ -39,6 +44,7 @@ final class CountingServer: Sendable {
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 counts.accepted.add(1, ordering: .relaxed)
+                counts.connections.withLock { $0.append(channel) }
                 channel.closeFuture.whenComplete { _ in counts.closed.add(1, ordering: .relaxed) }
                 return channel.eventLoop.makeCompletedFuture {
                     if let tls {
@@ -55,10 +61,16 @@ final class CountingServer: Sendable {
         try? await channel.close()
     }
 
+    /// Closes every connection it accepted.
+    func closeConnections() async {
+        for connection in counts.connections.withLock({ $0 }) { try? await connection.close() }
+    }
+
     private final class Counts: Sendable {
         let accepted = Atomic<Int>(0)
         let closed = Atomic<Int>(0)
         let requests = Atomic<Int>(0)
+        let connections = Mutex<[any Channel]>([])
     }
 
     private final class Responder: ChannelInboundHandler {
@@ -79,6 +91,34 @@ final class CountingServer: Sendable {
             switch mode {
             case .hang:
                 return
+            case .reject:
+                let body = ByteBuffer(string: #"{"error":"slow down"}"#)
+                let headers = HTTPHeaders([("content-type", "application/json"), ("content-length", String(body.readableBytes))])
+                context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .tooManyRequests, headers: headers))), promise: nil)
+                context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
+                context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            case .stream(let parts, let intervalMs):
+                let head = HTTPResponseHead(version: .http1_1, status: .ok, headers: HTTPHeaders([("content-type", "text/event-stream")]))
+                context.writeAndFlush(wrapOutboundOut(.head(head)), promise: nil)
+                if intervalMs == 0 {
+                    for index in 0..<parts {
+                        context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: "part-\(index)\n")))), promise: nil)
+                    }
+                    context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+                } else {
+                    let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+                    for index in 0...parts {
+                        context.eventLoop.scheduleTask(in: .milliseconds(intervalMs * Int64(index + 1))) {
+                            let (responder, context) = loopBound.value
+                            guard context.channel.isActive else { return }
+                            if index == parts {
+                                context.writeAndFlush(responder.wrapOutboundOut(.end(nil)), promise: nil)
+                            } else {
+                                context.writeAndFlush(responder.wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: "part-\(index)\n")))), promise: nil)
+                            }
+                        }
+                    }
+                }
             case .answerAndClose:
                 headers.add(name: "connection", value: "close")
                 respond(context: context, headers: headers, close: true)
@@ -373,8 +413,12 @@ struct HTTP1ExchangeHandlerTests {
             _ = try? channel.finish(acceptAlreadyClosed: true)
         }
 
+        /// Reads the handler passed on towards the socket.
+        let reads = ReadCounter()
+
         init() throws {
             let handler = HTTP1ExchangeHandler { [weak self] reusable in self?.settled.append(reusable) }
+            try channel.pipeline.syncOperations.addHandler(reads)
             try channel.pipeline.syncOperations.addHandler(handler)
             try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
         }
@@ -383,9 +427,9 @@ struct HTTP1ExchangeHandlerTests {
             HTTP1ExchangeTicket(promise: channel.eventLoop.makePromise(of: HTTP1Answer.self))
         }
 
-        func write(_ ticket: HTTP1ExchangeTicket) throws {
+        func write(_ ticket: HTTP1ExchangeTicket, bodySource: HTTP1BodyStream.Source? = nil) throws {
             let head = HTTPRequestHead(version: .http1_1, method: .POST, uri: "/v1/chat/completions")
-            try channel.writeOutbound(HTTP1ExchangeHandler.Exchange(head: head, body: ByteBuffer(string: "{}"), maxResponseBytes: 1 << 20, ticket: ticket))
+            try channel.writeOutbound(HTTP1ExchangeHandler.Exchange(head: head, body: ByteBuffer(string: "{}"), maxResponseBytes: 1 << 20, ticket: ticket, bodySource: bodySource))
         }
 
         /// Writes a new exchange and drains what went out.
@@ -407,6 +451,16 @@ struct HTTP1ExchangeHandlerTests {
         func abort(_ ticket: HTTP1ExchangeTicket, _ reason: HTTP1ExchangeError = .cancelled) {
             ticket.abandon(reason)
             channel.pipeline.triggerUserOutboundEvent(HTTP1AbortExchange(ticket: ticket, reason: reason), promise: nil)
+        }
+    }
+
+    /// Counts the reads that pass it on their way to the socket.
+    final class ReadCounter: ChannelOutboundHandler {
+        typealias OutboundIn = Any
+        var count = 0
+        func read(context: ChannelHandlerContext) {
+            count += 1
+            context.read()
         }
     }
 

@@ -18,7 +18,7 @@ public struct OpenAIAdapter: ProviderAdapter {
     private let maxResponseBytes: Int
     /// The provider's deviations from OpenAI.
     public let preset: OpenAICompatiblePreset
-    /// The lean pool for whole answers and the base URL's path (`/v1`), when the base URL
+    /// The lean pool for whole answers and streams, and the base URL's path (`/v1`), when the base URL
     /// is a plain `http(s)://host[:port]/path`.
     private let lean: (pool: HTTP1Pool, basePath: String)?
 
@@ -122,6 +122,15 @@ public struct OpenAIAdapter: ProviderAdapter {
     }
 
     public func stream(_ call: ChatCall) async throws(UpstreamFailure) -> ChatEventStream {
+        if let lean {
+            let (body, headers) = try requestParts(call: call, forceUsage: true, stream: true, preset: preset, extraCapacity: 2)
+            let head = HTTPRequestHead(version: .http1_1, method: .POST, uri: lean.basePath + "/chat/completions", headers: headers)
+            let answer = try await lean.pool.stream(head, body: body, deadline: call.deadline, maxWholeBytes: 1024 * 1024)
+            guard let stream = answer.body else {
+                throw OpenAIErrorClassifier.classify(status: Int(answer.head.status.code), headers: answer.head.headers, body: answer.wholeBody)
+            }
+            return ChatEventStream(OpenAIStreamSource(body: stream.makeAsyncIterator()))
+        }
         let request = try makeRequest(path: "/chat/completions", call: call, forceUsage: true, stream: true)
         let response = try await http.execute(request, deadline: call.deadline, logger: logger)
         guard response.status == .ok else {

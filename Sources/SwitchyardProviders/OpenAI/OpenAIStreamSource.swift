@@ -9,10 +9,12 @@ import SwitchyardCore
 /// Mistral's and Perplexity's last chunk) get a usage-only chunk made for them at the end,
 /// unless they also sent a standard one. Azure's chunks with empty `choices` and no usage
 /// (prompt filter results) can be skipped.
-struct OpenAIStreamSource: ChatEventSource, @unchecked Sendable {
+///
+/// `Body` is the upstream body's iterator: AsyncHTTPClient's, or the lean pool's.
+struct OpenAIStreamSource<Body: AsyncIteratorProtocol>: ChatEventSource, @unchecked Sendable where Body.Element == ByteBuffer {
     // @unchecked: the body iterator is used by the single consuming task only; the
     // stream is handed over once from the adapter to the relay and never shared.
-    private var body: HTTPClientResponse.Body.AsyncIterator
+    private var body: Body
     private var decoder = SSEDecoder()
     private var ready: [SSEEvent] = []
     private var readyIndex = 0
@@ -25,8 +27,8 @@ struct OpenAIStreamSource: ChatEventSource, @unchecked Sendable {
     /// Usage seen on a chunk with choices, for a usage chunk made at the end.
     private var inlineUsage: OpenAIWire.InlineUsage?
 
-    init(body: HTTPClientResponse.Body, skipEmptyChoices: Bool = false) {
-        self.body = body.makeAsyncIterator()
+    init(body: Body, skipEmptyChoices: Bool = false) {
+        self.body = body
         self.skipEmptyChoices = skipEmptyChoices
         ready.reserveCapacity(8)
     }
@@ -106,5 +108,11 @@ struct OpenAIStreamSource: ChatEventSource, @unchecked Sendable {
         guard !sentUsage, let inline = inlineUsage else { return nil }
         sentUsage = true
         return inline.chunk().event()
+    }
+}
+
+extension OpenAIStreamSource where Body == HTTPClientResponse.Body.AsyncIterator {
+    init(body: HTTPClientResponse.Body, skipEmptyChoices: Bool = false) {
+        self.init(body: body.makeAsyncIterator(), skipEmptyChoices: skipEmptyChoices)
     }
 }

@@ -65,6 +65,12 @@ struct HTTP1AbortExchange: Sendable {
     let reason: HTTP1ExchangeError
 }
 
+/// An outbound user event from a streamed answer's consumer: it wants more of the body, so
+/// the connection may read again (if this exchange is still the one on it).
+struct HTTP1ResumeReading: Sendable {
+    let ticket: HTTP1ExchangeTicket
+}
+
 /// One request at a time on one upstream HTTP/1.1 connection: writes the request and
 /// completes its promise with the whole answer, or fails it if the connection goes first.
 /// After the answer, `reusable` tells the pool whether the connection may carry another.
@@ -79,19 +85,29 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
         let body: ByteBuffer
         let maxResponseBytes: Int
         let ticket: HTTP1ExchangeTicket
+        /// For a streamed answer: where a `200` answer's body goes as it arrives (the
+        /// promise then completes with the head alone). Other answers are read whole.
+        var bodySource: HTTP1BodyStream.Source? = nil
     }
 
     private struct InFlight {
         let ticket: HTTP1ExchangeTicket
         var promise: EventLoopPromise<HTTP1Answer> { ticket.promise }
         let maxResponseBytes: Int
+        let bodySource: HTTP1BodyStream.Source?
         var head: HTTPResponseHead?
         var body: ByteBuffer?
+        /// True once a streamed answer's head went out: body parts go to `bodySource`.
+        var streaming = false
     }
 
     private var inFlight: InFlight?
     /// False once the connection must not carry another request.
     private var reusable = true
+    /// A streamed answer's consumer has enough buffered: reads wait for its demand.
+    private var readsPaused = false
+    /// A read asked for while paused, done when reads resume.
+    private var readPending = false
     /// Called on the event loop once per exchange, before its promise completes, with
     /// whether the connection may carry another request (the pool takes it back or drops it).
     private let onSettled: (_ reusable: Bool) -> Void
@@ -115,7 +131,7 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
             promise?.fail(reason)
             return
         }
-        inFlight = InFlight(ticket: exchange.ticket, maxResponseBytes: exchange.maxResponseBytes)
+        inFlight = InFlight(ticket: exchange.ticket, maxResponseBytes: exchange.maxResponseBytes, bodySource: exchange.bodySource)
         if !exchange.head.isKeepAlive { reusable = false }
         context.write(wrapOutboundOut(.head(exchange.head)), promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(exchange.body))), promise: nil)
@@ -136,7 +152,26 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
             guard head.status.code >= 200 else { return }
             if !head.isKeepAlive { reusable = false }
             exchange.head = head
+            if exchange.bodySource != nil, head.status == .ok {
+                exchange.streaming = true
+                inFlight = exchange
+                exchange.promise.succeed(HTTP1Answer(head: head, body: ByteBuffer()))
+                return
+            }
             inFlight = exchange
+        case .body(let part) where exchange.streaming:
+            guard let source = exchange.bodySource else { return }
+            switch source.yield(part) {
+            case .produceMore: break
+            case .stopProducing: readsPaused = true
+            case .dropped:
+                // The consumer is gone (its abort is on its way): the rest of the answer
+                // would be read for nobody.
+                inFlight = nil
+                reusable = false
+                onSettled(false)
+                context.close(promise: nil)
+            }
         case .body(var part):
             if exchange.body == nil {
                 exchange.body = part
@@ -154,20 +189,28 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
             inFlight = exchange
         case .end:
             inFlight = nil
+            resumeReading(context: context)
             guard let head = exchange.head else {
                 reusable = false
                 onSettled(false)
                 exchange.promise.fail(HTTP1ExchangeError.connectionLost(answerStarted: false))
+                exchange.bodySource?.finish(HTTP1ExchangeError.connectionLost(answerStarted: false))
                 context.close(promise: nil)
                 return
             }
             onSettled(reusable)
             if !reusable { context.close(promise: nil) }
+            exchange.bodySource?.finish()
             exchange.promise.succeed(HTTP1Answer(head: head, body: exchange.body ?? ByteBuffer()))
         }
     }
 
     func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
+        if let resume = event as? HTTP1ResumeReading {
+            promise?.succeed()
+            if inFlight?.ticket === resume.ticket { resumeReading(context: context) }
+            return
+        }
         guard let abort = event as? HTTP1AbortExchange else {
             context.triggerUserOutboundEvent(event, promise: promise)
             return
@@ -177,11 +220,32 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
             abort.ticket.promise.fail(abort.reason)
             return
         }
+        // A streamed answer's deadline is for its head: once the head went out, the
+        // consumer's own watch (a stall timeout) decides, and only its leaving aborts.
+        if exchange.streaming, abort.reason == .deadlineExceeded { return }
         inFlight = nil
         reusable = false
         onSettled(false)
         exchange.promise.fail(abort.reason)
+        exchange.bodySource?.finish(abort.reason)
         context.close(promise: nil)
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if readsPaused {
+            readPending = true
+        } else {
+            context.read()
+        }
+    }
+
+    /// Reads again after a streamed answer's consumer caught up (or the answer ended).
+    private func resumeReading(context: ChannelHandlerContext) {
+        readsPaused = false
+        if readPending {
+            readPending = false
+            context.read()
+        }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -201,7 +265,9 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
         let exchange = inFlight
         inFlight = nil
         onSettled(false)
-        exchange?.promise.fail(HTTP1ExchangeError.connectionLost(answerStarted: exchange?.head != nil))
+        let error = HTTP1ExchangeError.connectionLost(answerStarted: exchange?.head != nil)
+        exchange?.promise.fail(error)
+        exchange?.bodySource?.finish(error)
     }
 }
 

@@ -5,13 +5,14 @@ import NIOSSL
 import Synchronization
 import SwitchyardCore
 
-/// Keep-alive HTTP/1.1 connections to one upstream origin, for whole (non-streaming)
-/// exchanges: a request takes an idle connection (or opens one, up to `maxConnections`,
-/// then waits its turn), writes, and gets the whole answer from one promise.
+/// Keep-alive HTTP/1.1 connections to one upstream origin: a request takes an idle
+/// connection (or opens one, up to `maxConnections`, then waits its turn), writes, and gets
+/// the whole answer from one promise, or (`stream`) the head from the promise and the body
+/// as it arrives.
 ///
-/// The lean path for the most frequent call, an OpenAI-protocol chat answer read whole:
-/// no URL parsing per request, no async body sequence, one hand-off to the connection's
-/// event loop and one back. Streams keep AsyncHTTPClient.
+/// The lean path for OpenAI-protocol calls: no URL parsing per request, one hand-off to the
+/// connection's event loop and one back for a whole answer. Other protocols keep
+/// AsyncHTTPClient.
 public final class HTTP1Pool: Sendable {
     /// Scheme, host and port of an upstream.
     public struct Origin: Hashable, Sendable {
@@ -114,6 +115,31 @@ public final class HTTP1Pool: Sendable {
         deadline: NIODeadline,
         maxResponseBytes: Int
     ) async throws(UpstreamFailure) -> HTTP1Answer {
+        try await run(head, body: body, deadline: deadline, maxResponseBytes: maxResponseBytes, streamed: false).answer
+    }
+
+    /// Sends one request and returns a `200` answer's head as soon as it arrives, with its
+    /// body to be read as it comes; any other answer comes whole (up to `maxWholeBytes`).
+    /// `deadline` is for the head: after it, the consumer watches the body (and cancelling
+    /// it or dropping the body closes the connection). The connection serves one body at a
+    /// time, so a stream holds its connection slot until its body ends.
+    public func stream(
+        _ head: HTTPRequestHead,
+        body: ByteBuffer,
+        deadline: NIODeadline,
+        maxWholeBytes: Int
+    ) async throws(UpstreamFailure) -> HTTP1StreamedAnswer {
+        let (answer, stream) = try await run(head, body: body, deadline: deadline, maxResponseBytes: maxWholeBytes, streamed: true)
+        return HTTP1StreamedAnswer(head: answer.head, body: stream, wholeBody: answer.body)
+    }
+
+    private func run(
+        _ head: HTTPRequestHead,
+        body: ByteBuffer,
+        deadline: NIODeadline,
+        maxResponseBytes: Int,
+        streamed: Bool
+    ) async throws(UpstreamFailure) -> (answer: HTTP1Answer, stream: HTTP1BodyStream?) {
         var head = head
         head.headers.replaceOrAdd(name: "host", value: hostHeader)
         head.headers.replaceOrAdd(name: "content-length", value: String(body.readableBytes))
@@ -130,7 +156,7 @@ public final class HTTP1Pool: Sendable {
                 throw Self.failure(error, deadline: deadline)
             }
             do {
-                return try await exchange(head, body: body, on: channel, deadline: deadline, maxResponseBytes: maxResponseBytes)
+                return try await exchange(head, body: body, on: channel, deadline: deadline, maxResponseBytes: maxResponseBytes, streamed: streamed)
             } catch let error as HTTP1ExchangeError
                 where (error == .notSent || error == .connectionLost(answerStarted: false))
                 && reused && !retriedUnsent && !Task.isCancelled && NIODeadline.now() < deadline
@@ -144,14 +170,15 @@ public final class HTTP1Pool: Sendable {
         }
     }
 
-    /// One exchange on a leased connection.
+    /// One exchange on a leased connection; a streamed one's `200` answer comes with its body.
     private func exchange(
         _ head: HTTPRequestHead,
         body: ByteBuffer,
         on channel: Channel,
         deadline: NIODeadline,
-        maxResponseBytes: Int
-    ) async throws -> HTTP1Answer {
+        maxResponseBytes: Int,
+        streamed: Bool
+    ) async throws -> (answer: HTTP1Answer, stream: HTTP1BodyStream?) {
         let ticket = HTTP1ExchangeTicket(promise: channel.eventLoop.makePromise(of: HTTP1Answer.self))
         // The deadline and cancellation give up this exchange through the handler, which
         // closes the connection only while this exchange is the one in flight on it.
@@ -160,18 +187,29 @@ public final class HTTP1Pool: Sendable {
             channel.triggerUserOutboundEvent(HTTP1AbortExchange(ticket: ticket, reason: .deadlineExceeded), promise: nil)
         }
         defer { timeout.cancel() }
-        let exchange = HTTP1ExchangeHandler.Exchange(head: head, body: body, maxResponseBytes: maxResponseBytes, ticket: ticket)
-        return try await withTaskCancellationHandler {
+        var exchange = HTTP1ExchangeHandler.Exchange(head: head, body: body, maxResponseBytes: maxResponseBytes, ticket: ticket)
+        // Made before the write: the handler yields into its source. Dropped unread (an
+        // answer that is not a 200, a failure), it tells the handler, which ignores it
+        // once the exchange is over.
+        var stream: HTTP1BodyStream?
+        if streamed {
+            let made = HTTP1BodyStream.make(channel: channel, ticket: ticket)
+            exchange.bodySource = made.source
+            stream = made.stream
+        }
+        let request = exchange
+        let answer = try await withTaskCancellationHandler {
             // A connection closed under us (its handlers already gone) fails the write
             // without reaching the exchange handler: nothing was sent.
             let written = channel.eventLoop.makePromise(of: Void.self)
             written.futureResult.whenFailure { _ in ticket.promise.fail(HTTP1ExchangeError.notSent) }
-            channel.writeAndFlush(exchange, promise: written)
+            channel.writeAndFlush(request, promise: written)
             return try await ticket.promise.futureResult.get()
         } onCancel: {
             ticket.abandon(.cancelled)
             channel.triggerUserOutboundEvent(HTTP1AbortExchange(ticket: ticket, reason: .cancelled), promise: nil)
         }
+        return (answer, answer.head.status == .ok ? stream : nil)
     }
 
     /// Connections open or opening, idle ones, and requests waiting: for tests.

@@ -15,8 +15,8 @@ public final class UpstreamHTTPClient: Sendable {
     public let client: HTTPClient
     private let maxConnections: Int
     private let connectTimeoutMs: Int
-    /// Lean pools for whole (non-streaming) exchanges, by origin; nil where one could not
-    /// be made (the AHC client serves those).
+    /// Lean pools for OpenAI-protocol exchanges, by origin; nil where one could not be
+    /// made (the AHC client serves those).
     private let pools = Mutex<[HTTP1Pool.Origin: HTTP1Pool?]>([:])
 
     public init(maxConnections: Int, connectTimeoutMs: Int) {
