@@ -78,7 +78,7 @@ struct HTTP1PoolStreamTests {
     }
 
     @Test func aBodyDroppedBeforeItsEndClosesItsConnectionAndFreesTheSlot() async throws {
-        let server = try await CountingServer(mode: .stream(parts: 100, intervalMs: 10))
+        let server = try await CountingServer(mode: .stream(parts: 500, intervalMs: 10))
         let pool = try HTTP1PoolTests.pool(server, max: 1)
         for round in 1...2 {
             do {
@@ -95,7 +95,7 @@ struct HTTP1PoolStreamTests {
     }
 
     @Test func cancellingTheReaderClosesTheConnectionAndFreesTheSlot() async throws {
-        let server = try await CountingServer(mode: .stream(parts: 100, intervalMs: 10))
+        let server = try await CountingServer(mode: .stream(parts: 500, intervalMs: 10))
         let pool = try HTTP1PoolTests.pool(server, max: 1)
         let body = try #require(try await Self.stream(pool).body)
         let reader = Task {
@@ -106,7 +106,7 @@ struct HTTP1PoolStreamTests {
         try await Task.sleep(for: .milliseconds(50))
         reader.cancel()
         let parts = try? await reader.value
-        #expect((parts ?? 0) < 100)
+        #expect((parts ?? 0) < 500)
         #expect(await HTTP1PoolTests.eventually { server.connectionsClosed == 1 })
         #expect(await HTTP1PoolTests.eventually { pool.counts.open == 0 })
         // The slot is free for the next request.
@@ -118,9 +118,9 @@ struct HTTP1PoolStreamTests {
 
     /// The deadline is for the head: a body that takes longer still arrives whole.
     @Test func theDeadlineCoversTheHeadNotTheBody() async throws {
-        let server = try await CountingServer(mode: .stream(parts: 4, intervalMs: 400))
+        let server = try await CountingServer(mode: .stream(parts: 4, intervalMs: 1000))
         let pool = try HTTP1PoolTests.pool(server, max: 1)
-        let body = try #require(try await Self.stream(pool, deadlineMs: 1000).body)
+        let body = try #require(try await Self.stream(pool, deadlineMs: 2000).body)
         #expect(try await Self.collect(body) == Self.expected(4))
         pool.shutdown()
         await server.close()
@@ -140,7 +140,7 @@ struct HTTP1PoolStreamTests {
     }
 
     @Test func aConnectionCutMidBodyFailsTheReader() async throws {
-        let server = try await CountingServer(mode: .stream(parts: 100, intervalMs: 10))
+        let server = try await CountingServer(mode: .stream(parts: 500, intervalMs: 10))
         let pool = try HTTP1PoolTests.pool(server, max: 1)
         let body = try #require(try await Self.stream(pool).body)
         var iterator = body.makeAsyncIterator()
