@@ -91,4 +91,67 @@ struct HTTP1ExchangeHandlerStreamTests {
         #expect(harness.settled == [true])
         withExtendedLifetime(body) {}
     }
+
+    /// A reader done before the body's end (`[DONE]` came first) asks for the rest to be
+    /// discarded: reads go on (even if they were waiting for the reader), the reader
+    /// dropping the body no longer closes the connection, and the end gives it back. The
+    /// discard timer, cancelled at the end, closes nothing afterwards.
+    @Test func aDiscardedRestThatEndsGivesTheConnectionBack() throws {
+        let harness = try Harness()
+        let (ticket, body) = try Self.sendStreamed(harness)
+        try harness.channel.writeInbound(Self.head())
+        for index in 0..<16 {
+            try harness.channel.writeInbound(HTTPClientResponsePart.body(ByteBuffer(string: "data: \(index)\n\n")))
+        }
+        let before = harness.reads.count
+        harness.channel.read()
+        #expect(harness.reads.count == before)
+        body.discardRest()
+        #expect(harness.reads.count == before + 1)
+        // The reader drops the body: the abort its sequence sends is ignored.
+        harness.channel.pipeline.triggerUserOutboundEvent(HTTP1AbortExchange(ticket: ticket, reason: .cancelled), promise: nil)
+        #expect(harness.channel.isActive)
+        try harness.channel.writeInbound(HTTPClientResponsePart.body(ByteBuffer(string: "\n")))
+        try harness.channel.writeInbound(HTTPClientResponsePart.end(nil))
+        #expect(harness.settled == [true])
+        harness.channel.embeddedEventLoop.advanceTime(by: HTTP1ExchangeHandler.discardTimeout + .seconds(1))
+        #expect(harness.channel.isActive)
+        #expect(harness.settled == [true])
+        // The connection carries the next exchange.
+        let next = try harness.send()
+        let outcome = Outcome(next)
+        try harness.answer()
+        guard case .success? = outcome.result else {
+            Issue.record("the next exchange did not complete")
+            return
+        }
+    }
+
+    @Test func aDiscardedRestLongerThanTheLimitClosesTheConnection() throws {
+        let harness = try Harness()
+        let (_, body) = try Self.sendStreamed(harness)
+        try harness.channel.writeInbound(Self.head())
+        body.discardRest()
+        let part = ByteBuffer(repeating: UInt8(ascii: "x"), count: 1024)
+        for _ in 0..<(HTTP1ExchangeHandler.discardLimit / 1024) {
+            try harness.channel.writeInbound(HTTPClientResponsePart.body(part))
+        }
+        #expect(harness.channel.isActive)
+        #expect(harness.settled == [])
+        try harness.channel.writeInbound(HTTPClientResponsePart.body(part))
+        #expect(!harness.channel.isActive)
+        #expect(harness.settled == [false])
+    }
+
+    @Test func aDiscardedRestThatDoesNotEndInTimeClosesTheConnection() throws {
+        let harness = try Harness()
+        let (_, body) = try Self.sendStreamed(harness)
+        try harness.channel.writeInbound(Self.head())
+        body.discardRest()
+        harness.channel.embeddedEventLoop.advanceTime(by: HTTP1ExchangeHandler.discardTimeout - .milliseconds(1))
+        #expect(harness.channel.isActive)
+        harness.channel.embeddedEventLoop.advanceTime(by: .milliseconds(1))
+        #expect(!harness.channel.isActive)
+        #expect(harness.settled == [false])
+    }
 }

@@ -94,6 +94,49 @@ struct HTTP1PoolStreamTests {
         await server.close()
     }
 
+    /// Reads a body until `text` has arrived, then asks for the rest to be discarded and
+    /// drops the body, as the OpenAI stream reader does at `[DONE]`.
+    static func readUntil(_ text: String, thenDiscard body: HTTP1BodyStream) async throws {
+        var iterator = body.makeAsyncIterator()
+        var seen = ""
+        while !seen.contains(text), let part = try await iterator.next() { seen += String(buffer: part) }
+        #expect(seen.contains(text))
+        body.discardRest()
+    }
+
+    /// The reader has what it needs before the body's last bytes arrive (an OpenAI stream's
+    /// `[DONE]` before the chunked end): the connection discards the rest and is reused.
+    @Test func aRestDiscardedAfterTheReaderIsDoneLeavesTheConnectionToThePool() async throws {
+        let server = try await CountingServer(mode: .streamThenRest(parts: 3, restAfterMs: 100, restParts: 2, ends: true))
+        let pool = try HTTP1PoolTests.pool(server, max: 1)
+        for _ in 0..<3 {
+            let body = try #require(try await Self.stream(pool).body)
+            try await Self.readUntil("part-2\n", thenDiscard: body)
+        }
+        #expect(await HTTP1PoolTests.eventually { pool.counts.idle == 1 })
+        #expect(server.connectionsAccepted == 1)
+        #expect(server.connectionsClosed == 0)
+        pool.shutdown()
+        await server.close()
+    }
+
+    /// A rest too long, or that does not end, is not waited for: the connection closes and
+    /// its slot is free for the next request.
+    @Test(arguments: [(restParts: 10_000, ends: true), (restParts: 0, ends: false)])
+    func aRestTooLongOrNeverEndingClosesTheConnection(restParts: Int, ends: Bool) async throws {
+        let server = try await CountingServer(mode: .streamThenRest(parts: 3, restAfterMs: 20, restParts: restParts, ends: ends))
+        let pool = try HTTP1PoolTests.pool(server, max: 1)
+        let body = try #require(try await Self.stream(pool).body)
+        try await Self.readUntil("part-2\n", thenDiscard: body)
+        #expect(await HTTP1PoolTests.eventually { server.connectionsClosed == 1 })
+        #expect(await HTTP1PoolTests.eventually { pool.counts.open == 0 })
+        let next = try #require(try await Self.stream(pool).body)
+        try await Self.readUntil("part-2\n", thenDiscard: next)
+        #expect(server.connectionsAccepted == 2)
+        pool.shutdown()
+        await server.close()
+    }
+
     @Test func cancellingTheReaderClosesTheConnectionAndFreesTheSlot() async throws {
         let server = try await CountingServer(mode: .stream(parts: 500, intervalMs: 10))
         let pool = try HTTP1PoolTests.pool(server, max: 1)

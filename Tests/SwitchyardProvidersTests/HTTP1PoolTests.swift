@@ -26,6 +26,9 @@ final class CountingServer: Sendable {
         case stream(parts: Int, intervalMs: Int64)
         /// A `429` with a small JSON body, keeping the connection alive.
         case reject
+        /// A `200` whose chunked body is `parts` lines `part-<i>` at once, then, `restAfterMs`
+        /// later, `restParts` more lines and (if `ends`) the body's end.
+        case streamThenRest(parts: Int, restAfterMs: Int64, restParts: Int, ends: Bool)
     }
 
     let channel: any Channel
@@ -118,6 +121,23 @@ final class CountingServer: Sendable {
                             }
                         }
                     }
+                }
+            case .streamThenRest(let parts, let restAfterMs, let restParts, let ends):
+                let head = HTTPResponseHead(version: .http1_1, status: .ok, headers: HTTPHeaders([("content-type", "text/event-stream")]))
+                context.write(wrapOutboundOut(.head(head)), promise: nil)
+                for index in 0..<parts {
+                    context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: "part-\(index)\n")))), promise: nil)
+                }
+                context.flush()
+                let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+                context.eventLoop.scheduleTask(in: .milliseconds(restAfterMs)) {
+                    let (responder, context) = loopBound.value
+                    guard context.channel.isActive else { return }
+                    for index in parts..<(parts + restParts) {
+                        context.write(responder.wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: "part-\(index)\n")))), promise: nil)
+                    }
+                    if ends { context.write(responder.wrapOutboundOut(.end(nil)), promise: nil) }
+                    context.flush()
                 }
             case .answerAndClose:
                 headers.add(name: "connection", value: "close")

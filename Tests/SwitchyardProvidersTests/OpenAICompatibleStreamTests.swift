@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import SwitchyardCore
+import Synchronization
 import Testing
 
 @testable import SwitchyardProviders
@@ -82,6 +83,23 @@ struct OpenAICompatibleStreamTests {
         let events = try await Self.collect(sse)
         #expect(events.count == 1)
         #expect(Self.usages(events).isEmpty)
+    }
+
+    /// At `[DONE]` the source tells the body it reads no more (the lean pool's body then
+    /// discards the rest to keep its connection), once; what follows is not read.
+    @Test(arguments: [true, false])
+    func theEndOfTheStreamIsReportedAtDone(sendsDone: Bool) async throws {
+        let chunk = #"data: {"id":"a","choices":[{"index":0,"delta":{"content":"ok"},"finish_reason":"stop"}]}"#
+        let sse = sendsDone ? "\(chunk)\n\ndata: [DONE]\n\n\(chunk)\n\n" : "\(chunk)\n\n"
+        let calls = Atomic<Int>(0)
+        var source = OpenAIStreamSource(
+            body: HTTPClientResponse.Body.bytes(ByteBuffer(string: sse)).makeAsyncIterator(),
+            onDone: { calls.add(1, ordering: .relaxed) }
+        )
+        var events = 0
+        while try await source.next() != nil { events += 1 }
+        #expect(events == 1)
+        #expect(calls.load(ordering: .relaxed) == (sendsDone ? 1 : 0))
     }
 
     @Test func azurePromptFilterChunksAreSkipped() async throws {

@@ -26,10 +26,14 @@ struct OpenAIStreamSource<Body: AsyncIteratorProtocol>: ChatEventSource, @unchec
     private var sentUsage = false
     /// Usage seen on a chunk with choices, for a usage chunk made at the end.
     private var inlineUsage: OpenAIWire.InlineUsage?
+    /// Called once at `[DONE]`, after which the body is not read: the lean pool's body
+    /// then discards its rest so its connection can be reused.
+    private let onDone: (@Sendable () -> Void)?
 
-    init(body: Body, skipEmptyChoices: Bool = false) {
+    init(body: Body, skipEmptyChoices: Bool = false, onDone: (@Sendable () -> Void)? = nil) {
         self.body = body
         self.skipEmptyChoices = skipEmptyChoices
+        self.onDone = onDone
         ready.reserveCapacity(8)
     }
 
@@ -75,6 +79,7 @@ struct OpenAIStreamSource<Body: AsyncIteratorProtocol>: ChatEventSource, @unchec
     private mutating func classify(_ event: SSEEvent) throws(UpstreamFailure) -> ChatStreamEvent? {
         if event.isDone {
             finished = true
+            onDone?()
             return finalUsage()
         }
         let data = event.data

@@ -4,7 +4,8 @@ import NIOHTTP1
 /// A streamed upstream answer's body as it arrives on its pooled connection, with
 /// back-pressure: the connection stops reading while the consumer is more than a few parts
 /// behind. Dropping the iterator or cancelling the consuming task before the end closes the
-/// connection; a body read to its end leaves the connection to the pool.
+/// connection; a body read to its end, or whose rest the reader gave up with `discardRest()`
+/// and which ends soon after, leaves the connection to the pool.
 public struct HTTP1BodyStream: AsyncSequence, Sendable {
     public typealias Element = ByteBuffer
     typealias Producer = NIOThrowingAsyncSequenceProducer<
@@ -30,6 +31,8 @@ public struct HTTP1BodyStream: AsyncSequence, Sendable {
     }
 
     private let producer: Producer
+    private let channel: any Channel
+    private let ticket: HTTP1ExchangeTicket
 
     /// A body for `ticket`'s exchange on `channel`: the handler yields into `source`.
     static func make(channel: any Channel, ticket: HTTP1ExchangeTicket) -> (source: Source, stream: HTTP1BodyStream) {
@@ -39,11 +42,22 @@ public struct HTTP1BodyStream: AsyncSequence, Sendable {
             finishOnDeinit: false,
             delegate: Demand(channel: channel, ticket: ticket)
         )
-        return (made.source, HTTP1BodyStream(producer: made.sequence))
+        return (made.source, HTTP1BodyStream(producer: made.sequence, channel: channel, ticket: ticket))
     }
 
-    private init(producer: Producer) {
+    private init(producer: Producer, channel: any Channel, ticket: HTTP1ExchangeTicket) {
         self.producer = producer
+        self.channel = channel
+        self.ticket = ticket
+    }
+
+    /// The reader needs no more of the body (an OpenAI stream after `[DONE]`, whose end
+    /// should follow at once): the connection reads the rest and discards it, and goes back
+    /// to the pool when it ends. A rest of more than 64 KiB, or not ended within a second,
+    /// closes the connection (`HTTP1DiscardRest`). Parts already read stay with the
+    /// iterator, which then ends; dropping it afterwards no longer closes the connection.
+    public func discardRest() {
+        channel.triggerUserOutboundEvent(HTTP1DiscardRest(ticket: ticket), promise: nil)
     }
 
     public func makeAsyncIterator() -> AsyncIterator {

@@ -71,6 +71,17 @@ struct HTTP1ResumeReading: Sendable {
     let ticket: HTTP1ExchangeTicket
 }
 
+/// An outbound user event from a streamed answer's consumer: it needs no more of the body
+/// (an OpenAI stream after `[DONE]`, whose end should follow at once). The handler reads
+/// the rest and discards it, then gives the connection back to the pool; a rest longer than
+/// `HTTP1ExchangeHandler.discardLimit` bytes, or not ended within `discardTimeout`, closes
+/// the connection instead. Without it, the consumer leaving before the body's last bytes
+/// arrive would close a connection that was about to be reusable, and the next request
+/// would pay for a new one (a TLS handshake, to a real provider).
+struct HTTP1DiscardRest: Sendable {
+    let ticket: HTTP1ExchangeTicket
+}
+
 /// One request at a time on one upstream HTTP/1.1 connection: writes the request and
 /// completes its promise with the whole answer, or fails it if the connection goes first.
 /// After the answer, `reusable` tells the pool whether the connection may carry another.
@@ -78,6 +89,11 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
     typealias InboundIn = HTTPClientResponsePart
     typealias OutboundIn = Exchange
     typealias OutboundOut = HTTPClientRequestPart
+
+    /// Most bytes of a streamed body read and discarded after its consumer left (`HTTP1DiscardRest`).
+    static let discardLimit = 64 * 1024
+    /// Longest wait for the end of a streamed body whose consumer left.
+    static let discardTimeout = TimeAmount.seconds(1)
 
     /// A request to send and where its answer goes.
     struct Exchange: Sendable {
@@ -99,6 +115,9 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
         var body: ByteBuffer?
         /// True once a streamed answer's head went out: body parts go to `bodySource`.
         var streaming = false
+        /// The consumer left after asking for the rest to be discarded, with what was
+        /// discarded so far and the timer that gives up on the rest.
+        var discarding: (bytes: Int, timer: Scheduled<Void>)?
     }
 
     private var inFlight: InFlight?
@@ -159,6 +178,13 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
                 return
             }
             inFlight = exchange
+        case .body(let part) where exchange.discarding != nil:
+            exchange.discarding?.bytes += part.readableBytes
+            if let discarding = exchange.discarding, discarding.bytes > Self.discardLimit {
+                stopDiscarding(exchange.ticket, context: context)
+                return
+            }
+            inFlight = exchange
         case .body(let part) where exchange.streaming:
             guard let source = exchange.bodySource else { return }
             switch source.yield(part) {
@@ -189,6 +215,7 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
             inFlight = exchange
         case .end:
             inFlight = nil
+            exchange.discarding?.timer.cancel()
             resumeReading(context: context)
             guard let head = exchange.head else {
                 reusable = false
@@ -211,6 +238,11 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
             if inFlight?.ticket === resume.ticket { resumeReading(context: context) }
             return
         }
+        if let discard = event as? HTTP1DiscardRest {
+            promise?.succeed()
+            startDiscarding(discard.ticket, context: context)
+            return
+        }
         guard let abort = event as? HTTP1AbortExchange else {
             context.triggerUserOutboundEvent(event, promise: promise)
             return
@@ -223,11 +255,40 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
         // A streamed answer's deadline is for its head: once the head went out, the
         // consumer's own watch (a stall timeout) decides, and only its leaving aborts.
         if exchange.streaming, abort.reason == .deadlineExceeded { return }
+        // A consumer that asked for the rest to be discarded leaves as agreed: the end of
+        // the body, the limit or the discard timer decides.
+        if exchange.discarding != nil { return }
         inFlight = nil
         reusable = false
         onSettled(false)
         exchange.promise.fail(abort.reason)
         exchange.bodySource?.finish(abort.reason)
+        context.close(promise: nil)
+    }
+
+    /// The streamed exchange's consumer needs no more of the body: reads go on and discard
+    /// it until its end (the connection is then reusable), the limit or the timer.
+    private func startDiscarding(_ ticket: HTTP1ExchangeTicket, context: ChannelHandlerContext) {
+        guard var exchange = inFlight, exchange.ticket === ticket, exchange.streaming, exchange.discarding == nil else { return }
+        let handler = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        let timer = context.eventLoop.scheduleTask(in: Self.discardTimeout) {
+            let (handler, context) = handler.value
+            handler.stopDiscarding(ticket, context: context)
+        }
+        exchange.discarding = (0, timer)
+        inFlight = exchange
+        // The consumer reads nothing more: parts it has not taken yet stay with it.
+        exchange.bodySource?.finish()
+        resumeReading(context: context)
+    }
+
+    /// The rest of a body being discarded is too long or too slow: the connection closes.
+    private func stopDiscarding(_ ticket: HTTP1ExchangeTicket, context: ChannelHandlerContext) {
+        guard let exchange = inFlight, exchange.ticket === ticket, let discarding = exchange.discarding else { return }
+        discarding.timer.cancel()
+        inFlight = nil
+        reusable = false
+        onSettled(false)
         context.close(promise: nil)
     }
 
@@ -264,6 +325,7 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
         reusable = false
         let exchange = inFlight
         inFlight = nil
+        exchange?.discarding?.timer.cancel()
         onSettled(false)
         let error = HTTP1ExchangeError.connectionLost(answerStarted: exchange?.head != nil)
         exchange?.promise.fail(error)
