@@ -120,10 +120,12 @@ struct HTTP1PoolStreamTests {
         await server.close()
     }
 
-    /// A rest too long, or that does not end, is not waited for: the connection closes and
-    /// its slot is free for the next request.
-    @Test(arguments: [(restParts: 10_000, ends: true), (restParts: 0, ends: false)])
-    func aRestTooLongOrNeverEndingClosesTheConnection(restParts: Int, ends: Bool) async throws {
+    /// A rest that does not end, long (200 KiB) or not, is not waited for: the connection
+    /// closes and its slot is free for the next request. (A long rest that does end may
+    /// already sit with the reader when it leaves, and the connection is then rightly kept;
+    /// the limit itself is tested on the handler.)
+    @Test(arguments: [(restParts: 200, ends: false), (restParts: 0, ends: false)])
+    func aRestThatDoesNotEndClosesTheConnection(restParts: Int, ends: Bool) async throws {
         let server = try await CountingServer(mode: .streamThenRest(parts: 3, restAfterMs: 20, restParts: restParts, ends: ends))
         let pool = try HTTP1PoolTests.pool(server, max: 1)
         let body = try #require(try await Self.stream(pool).body)

@@ -27,7 +27,9 @@ final class CountingServer: Sendable {
         /// A `429` with a small JSON body, keeping the connection alive.
         case reject
         /// A `200` whose chunked body is `parts` lines `part-<i>` at once, then, `restAfterMs`
-        /// later, `restParts` more lines and (if `ends`) the body's end.
+        /// later, `restParts` parts of 1 KiB and (if `ends`) the body's end. (Few large parts:
+        /// thousands of small ones written in one turn of the process-wide event loop, in a
+        /// debug build, stall the other tests' connections on it for a second.)
         case streamThenRest(parts: Int, restAfterMs: Int64, restParts: Int, ends: Bool)
     }
 
@@ -133,8 +135,9 @@ final class CountingServer: Sendable {
                 context.eventLoop.scheduleTask(in: .milliseconds(restAfterMs)) {
                     let (responder, context) = loopBound.value
                     guard context.channel.isActive else { return }
-                    for index in parts..<(parts + restParts) {
-                        context.write(responder.wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: "part-\(index)\n")))), promise: nil)
+                    let filler = ByteBuffer(repeating: UInt8(ascii: "x"), count: 1024)
+                    for _ in 0..<restParts {
+                        context.write(responder.wrapOutboundOut(.body(.byteBuffer(filler))), promise: nil)
                     }
                     if ends { context.write(responder.wrapOutboundOut(.end(nil)), promise: nil) }
                     context.flush()
@@ -260,9 +263,10 @@ struct HTTP1PoolTests {
             // The deadline leaves the request time to be written first: one given up before
             // it reaches its connection leaves that connection clean, and the pool rightly
             // keeps it (a CI run on a loaded machine, where connecting took longer than the
-            // 150 ms this test once allowed, saw exactly that: one connection, still open).
+            // 150 ms this test once allowed, saw exactly that: one connection, still open;
+            // 1 s was still short, 1 run in 10, with the whole suite running at once).
             do {
-                _ = try await Self.send(pool, deadlineMs: 1000)
+                _ = try await Self.send(pool, deadlineMs: 2000)
                 Issue.record("a hanging upstream answered")
             } catch {
                 #expect(error.kind == .timeout)
