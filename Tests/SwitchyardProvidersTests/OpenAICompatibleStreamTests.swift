@@ -94,7 +94,7 @@ struct OpenAICompatibleStreamTests {
         let calls = Atomic<Int>(0)
         var source = OpenAIStreamSource(
             body: HTTPClientResponse.Body.bytes(ByteBuffer(string: sse)).makeAsyncIterator(),
-            onDone: { calls.add(1, ordering: .relaxed) }
+            discardRest: { _ in calls.add(1, ordering: .relaxed) }
         )
         var events = 0
         while try await source.next() != nil { events += 1 }

@@ -129,7 +129,7 @@ public struct OpenAIAdapter: ProviderAdapter {
             guard let stream = answer.body else {
                 throw OpenAIErrorClassifier.classify(status: Int(answer.head.status.code), headers: answer.head.headers, body: answer.wholeBody)
             }
-            return ChatEventStream(OpenAIStreamSource(body: stream.makeAsyncIterator(), onDone: { stream.discardRest() }))
+            return ChatEventStream(OpenAIStreamSource(body: stream.makeAsyncIterator(), discardRest: { _ in stream.discardRest() }))
         }
         let request = try makeRequest(path: "/chat/completions", call: call, forceUsage: true, stream: true)
         let response = try await http.execute(request, deadline: call.deadline, logger: logger)

@@ -26,14 +26,15 @@ struct OpenAIStreamSource<Body: AsyncIteratorProtocol>: ChatEventSource, @unchec
     private var sentUsage = false
     /// Usage seen on a chunk with choices, for a usage chunk made at the end.
     private var inlineUsage: OpenAIWire.InlineUsage?
-    /// Called once at `[DONE]`, after which the body is not read: the lean pool's body
-    /// then discards its rest so its connection can be reused.
-    private let onDone: (@Sendable () -> Void)?
+    /// Called once at `[DONE]` with the body, which this source reads no more: the rest is
+    /// discarded so that the connection can be reused (`HTTP1BodyStream.discardRest`,
+    /// `UpstreamBodyRest`).
+    private let discardRest: (@Sendable (Body) -> Void)?
 
-    init(body: Body, skipEmptyChoices: Bool = false, onDone: (@Sendable () -> Void)? = nil) {
+    init(body: Body, skipEmptyChoices: Bool = false, discardRest: (@Sendable (Body) -> Void)? = nil) {
         self.body = body
         self.skipEmptyChoices = skipEmptyChoices
-        self.onDone = onDone
+        self.discardRest = discardRest
         ready.reserveCapacity(8)
     }
 
@@ -79,7 +80,7 @@ struct OpenAIStreamSource<Body: AsyncIteratorProtocol>: ChatEventSource, @unchec
     private mutating func classify(_ event: SSEEvent) throws(UpstreamFailure) -> ChatStreamEvent? {
         if event.isDone {
             finished = true
-            onDone?()
+            discardRest?(body)
             return finalUsage()
         }
         let data = event.data
@@ -118,6 +119,6 @@ struct OpenAIStreamSource<Body: AsyncIteratorProtocol>: ChatEventSource, @unchec
 
 extension OpenAIStreamSource where Body == HTTPClientResponse.Body.AsyncIterator {
     init(body: HTTPClientResponse.Body, skipEmptyChoices: Bool = false) {
-        self.init(body: body.makeAsyncIterator(), skipEmptyChoices: skipEmptyChoices)
+        self.init(body: body.makeAsyncIterator(), skipEmptyChoices: skipEmptyChoices, discardRest: { UpstreamBodyRest.discard($0) })
     }
 }

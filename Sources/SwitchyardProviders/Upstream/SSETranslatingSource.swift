@@ -24,6 +24,8 @@ struct SSETranslatingSource<Translator: SSEChunkTranslator>: ChatEventSource, @u
     private var pendingIndex = 0
     private var events: [SSEEvent] = []
     private var bodyEnded = false
+    /// True once the body's rest was handed to `UpstreamBodyRest` after the end event.
+    private var restDiscarded = false
 
     init(body: HTTPClientResponse.Body, translator: Translator) {
         self.body = body.makeAsyncIterator()
@@ -41,7 +43,16 @@ struct SSETranslatingSource<Translator: SSEChunkTranslator>: ChatEventSource, @u
             }
             pending.removeAll(keepingCapacity: true)
             pendingIndex = 0
-            if translator.isFinished || bodyEnded { return nil }
+            if bodyEnded { return nil }
+            if translator.isFinished {
+                // The protocol's end event came before the body's end: the rest is read in
+                // the background so that the connection can be reused.
+                if !restDiscarded {
+                    restDiscarded = true
+                    UpstreamBodyRest.discard(body)
+                }
+                return nil
+            }
             events.removeAll(keepingCapacity: true)
             let buffer: ByteBuffer?
             do {
