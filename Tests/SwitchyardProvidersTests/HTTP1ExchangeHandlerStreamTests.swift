@@ -114,7 +114,7 @@ struct HTTP1ExchangeHandlerStreamTests {
         try harness.channel.writeInbound(HTTPClientResponsePart.body(ByteBuffer(string: "\n")))
         try harness.channel.writeInbound(HTTPClientResponsePart.end(nil))
         #expect(harness.settled == [true])
-        harness.channel.embeddedEventLoop.advanceTime(by: HTTP1ExchangeHandler.discardTimeout + .seconds(1))
+        harness.channel.embeddedEventLoop.advanceTime(by: HTTP1Pool.defaultDiscardTimeout + .seconds(1))
         #expect(harness.channel.isActive)
         #expect(harness.settled == [true])
         // The connection carries the next exchange.
@@ -148,10 +148,28 @@ struct HTTP1ExchangeHandlerStreamTests {
         let (_, body) = try Self.sendStreamed(harness)
         try harness.channel.writeInbound(Self.head())
         body.discardRest()
-        harness.channel.embeddedEventLoop.advanceTime(by: HTTP1ExchangeHandler.discardTimeout - .milliseconds(1))
+        harness.channel.embeddedEventLoop.advanceTime(by: HTTP1Pool.defaultDiscardTimeout - .milliseconds(1))
         #expect(harness.channel.isActive)
         harness.channel.embeddedEventLoop.advanceTime(by: .milliseconds(1))
         #expect(!harness.channel.isActive)
         #expect(harness.settled == [false])
+    }
+
+    /// The reader asks for the rest to be discarded and drops the body at once: the handler
+    /// may hear of the reader leaving before the discard event. The request, recorded on
+    /// the ticket first, still keeps the connection.
+    @Test func aReaderLeavingBeforeItsDiscardEventArrivesKeepsTheConnection() throws {
+        let harness = try Harness()
+        let (ticket, body) = try Self.sendStreamed(harness)
+        try harness.channel.writeInbound(Self.head())
+        ticket.discardRest()  // what `discardRest()` does before sending its event
+        harness.channel.pipeline.triggerUserOutboundEvent(HTTP1AbortExchange(ticket: ticket, reason: .cancelled), promise: nil)
+        #expect(harness.channel.isActive)
+        harness.channel.pipeline.triggerUserOutboundEvent(HTTP1DiscardRest(ticket: ticket), promise: nil)
+        try harness.channel.writeInbound(HTTPClientResponsePart.body(ByteBuffer(string: "data: late\n\n")))
+        try harness.channel.writeInbound(HTTPClientResponsePart.end(nil))
+        #expect(harness.channel.isActive)
+        #expect(harness.settled == [true])
+        withExtendedLifetime(body) {}
     }
 }

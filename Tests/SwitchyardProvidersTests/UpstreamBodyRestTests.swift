@@ -26,7 +26,9 @@ struct UpstreamBodyRestTests {
         let server = try await CountingServer(mode: .streamThenRest(parts: 3, restAfterMs: 100, restParts: 2, ends: true))
         let http = UpstreamHTTPClient(maxConnections: 1, connectTimeoutMs: 1000)
         for _ in 0..<3 {
-            UpstreamBodyRest.discard(try await Self.readUntilTheEndEvent(http, server))
+            // A long timeout: the whole suite at once can stall this process for about a
+            // second, which must not pass for the rest not ending.
+            UpstreamBodyRest.discard(try await Self.readUntilTheEndEvent(http, server), timeout: .seconds(10))
         }
         #expect(await HTTP1PoolTests.eventually { server.requestsReceived == 3 })
         try await Task.sleep(for: .milliseconds(300))

@@ -57,6 +57,7 @@ public struct HTTP1BodyStream: AsyncSequence, Sendable {
     /// closes the connection (`HTTP1DiscardRest`). Parts already read stay with the
     /// iterator, which then ends; dropping it afterwards no longer closes the connection.
     public func discardRest() {
+        ticket.discardRest()
         channel.triggerUserOutboundEvent(HTTP1DiscardRest(ticket: ticket), promise: nil)
     }
 

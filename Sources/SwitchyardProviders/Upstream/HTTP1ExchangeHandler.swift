@@ -28,6 +28,10 @@ final class HTTP1ExchangeTicket: Sendable {
     let promise: EventLoopPromise<HTTP1Answer>
     /// 0 while wanted, else the `HTTP1ExchangeError` the exchange was given up with.
     private let abandonment = Atomic<UInt8>(0)
+    /// Set by a streamed answer's consumer that needs no more of the body, before it
+    /// tells the handler (`HTTP1DiscardRest`) and before it drops the body: the handler may
+    /// see the consumer gone before that event arrives.
+    private let restDiscarded = Atomic<Bool>(false)
 
     init(promise: EventLoopPromise<HTTP1Answer>) {
         self.promise = promise
@@ -37,6 +41,17 @@ final class HTTP1ExchangeTicket: Sendable {
     func abandon(_ reason: HTTP1ExchangeError) {
         let code: UInt8 = reason == .deadlineExceeded ? 2 : 1
         _ = abandonment.compareExchange(expected: 0, desired: code, ordering: .relaxed)
+    }
+
+    /// The consumer needs no more of the body: its rest is to be discarded, not a reason
+    /// to close the connection.
+    func discardRest() {
+        restDiscarded.store(true, ordering: .releasing)
+    }
+
+    /// True once the consumer asked for the rest of the body to be discarded.
+    var restDiscardRequested: Bool {
+        restDiscarded.load(ordering: .acquiring)
     }
 
     /// Why the exchange was given up, if it was.
@@ -74,7 +89,7 @@ struct HTTP1ResumeReading: Sendable {
 /// An outbound user event from a streamed answer's consumer: it needs no more of the body
 /// (an OpenAI stream after `[DONE]`, whose end should follow at once). The handler reads
 /// the rest and discards it, then gives the connection back to the pool; a rest longer than
-/// `HTTP1ExchangeHandler.discardLimit` bytes, or not ended within `discardTimeout`, closes
+/// `HTTP1ExchangeHandler.discardLimit` bytes, or not ended within the handler's discard timeout, closes
 /// the connection instead. Without it, the consumer leaving before the body's last bytes
 /// arrive would close a connection that was about to be reusable, and the next request
 /// would pay for a new one (a TLS handshake, to a real provider).
@@ -92,8 +107,6 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
 
     /// Most bytes of a streamed body read and discarded after its consumer left (`HTTP1DiscardRest`).
     static let discardLimit = 64 * 1024
-    /// Longest wait for the end of a streamed body whose consumer left.
-    static let discardTimeout = TimeAmount.seconds(1)
 
     /// A request to send and where its answer goes.
     struct Exchange: Sendable {
@@ -130,8 +143,11 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
     /// Called on the event loop once per exchange, before its promise completes, with
     /// whether the connection may carry another request (the pool takes it back or drops it).
     private let onSettled: (_ reusable: Bool) -> Void
+    /// Longest wait for the end of a streamed body whose consumer left (`HTTP1DiscardRest`).
+    private let discardTimeout: TimeAmount
 
-    init(onSettled: @escaping (_ reusable: Bool) -> Void) {
+    init(discardTimeout: TimeAmount = HTTP1Pool.defaultDiscardTimeout, onSettled: @escaping (_ reusable: Bool) -> Void) {
+        self.discardTimeout = discardTimeout
         self.onSettled = onSettled
     }
 
@@ -191,6 +207,12 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
             case .produceMore: break
             case .stopProducing: readsPaused = true
             case .dropped:
+                if exchange.ticket.restDiscardRequested {
+                    // It left after asking for the rest to be discarded (that request is on
+                    // its way): this part is the first of the rest.
+                    startDiscarding(exchange.ticket, context: context, discarded: part.readableBytes)
+                    return
+                }
                 // The consumer is gone (its abort is on its way): the rest of the answer
                 // would be read for nobody.
                 inFlight = nil
@@ -258,6 +280,10 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
         // A consumer that asked for the rest to be discarded leaves as agreed: the end of
         // the body, the limit or the discard timer decides.
         if exchange.discarding != nil { return }
+        if exchange.streaming, abort.reason == .cancelled, exchange.ticket.restDiscardRequested {
+            startDiscarding(exchange.ticket, context: context)
+            return
+        }
         inFlight = nil
         reusable = false
         onSettled(false)
@@ -268,17 +294,21 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler {
 
     /// The streamed exchange's consumer needs no more of the body: reads go on and discard
     /// it until its end (the connection is then reusable), the limit or the timer.
-    private func startDiscarding(_ ticket: HTTP1ExchangeTicket, context: ChannelHandlerContext) {
+    private func startDiscarding(_ ticket: HTTP1ExchangeTicket, context: ChannelHandlerContext, discarded: Int = 0) {
         guard var exchange = inFlight, exchange.ticket === ticket, exchange.streaming, exchange.discarding == nil else { return }
         let handler = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-        let timer = context.eventLoop.scheduleTask(in: Self.discardTimeout) {
+        let timer = context.eventLoop.scheduleTask(in: discardTimeout) {
             let (handler, context) = handler.value
             handler.stopDiscarding(ticket, context: context)
         }
-        exchange.discarding = (0, timer)
+        exchange.discarding = (discarded, timer)
         inFlight = exchange
         // The consumer reads nothing more: parts it has not taken yet stay with it.
         exchange.bodySource?.finish()
+        if discarded > Self.discardLimit {
+            stopDiscarding(ticket, context: context)
+            return
+        }
         resumeReading(context: context)
     }
 

@@ -66,6 +66,10 @@ public final class HTTP1Pool: Sendable {
     /// dropped fails.
     static let maxIdle = TimeAmount.seconds(30)
 
+    /// How long, by default, a stream's rest is read after its reader is done before the
+    /// connection is closed instead (`HTTP1BodyStream.discardRest`).
+    public static let defaultDiscardTimeout = TimeAmount.seconds(1)
+
     private struct Idle {
         let channel: Channel
         let since: NIODeadline
@@ -86,16 +90,20 @@ public final class HTTP1Pool: Sendable {
     private let connectTimeout: TimeAmount
     private let sslContext: NIOSSLContext?
     private let group: any EventLoopGroup
+    private let discardTimeout: TimeAmount
     private let state = Mutex(State())
 
     /// `tls` replaces the default client configuration (system trust roots, full
     /// verification) for `https` origins; tests pass one that trusts their own certificate.
+    /// `discardTimeout`: how long a stream's rest is read after its reader is done
+    /// (`HTTP1BodyStream.discardRest`) before the connection is closed instead.
     public init(
         origin: Origin,
         maxConnections: Int,
         connectTimeoutMs: Int,
         tls: TLSConfiguration = .makeClientConfiguration(),
-        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        discardTimeout: TimeAmount = defaultDiscardTimeout
     ) throws {
         self.origin = origin
         let defaultPort = origin.tls ? 443 : 80
@@ -105,6 +113,7 @@ public final class HTTP1Pool: Sendable {
         self.connectTimeout = .milliseconds(Int64(max(1, connectTimeoutMs)))
         self.sslContext = origin.tls ? try NIOSSLContext(configuration: tls) : nil
         self.group = group
+        self.discardTimeout = discardTimeout
     }
 
     /// Sends one request and returns the whole answer. `head` gets `host`, `content-length`
@@ -354,7 +363,7 @@ public final class HTTP1Pool: Sendable {
                             try sync.addHandler(try NIOSSLClientHandler(context: sslContext, serverHostname: hostname))
                         }
                         try sync.addHTTPClientHandlers()
-                        try sync.addHandler(HTTP1ExchangeHandler { [weak channel] reusable in
+                        try sync.addHandler(HTTP1ExchangeHandler(discardTimeout: discardTimeout) { [weak channel] reusable in
                             guard let channel else { return }
                             self.settled(channel, reusable: reusable)
                         })

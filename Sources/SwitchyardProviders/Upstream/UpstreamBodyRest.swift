@@ -15,9 +15,9 @@ enum UpstreamBodyRest {
     static let limit = 64 * 1024
     static let timeout = Duration.seconds(1)
 
-    /// Reads `body` to its end, or until the limit or the timeout, discarding what comes.
+    /// Reads `body` to its end, or until the limit or `timeout`, discarding what comes.
     /// The caller reads the body no more.
-    static func discard(_ body: HTTPClientResponse.Body.AsyncIterator) {
+    static func discard(_ body: HTTPClientResponse.Body.AsyncIterator, timeout: Duration = timeout) {
         let rest = Rest(body)
         Task {
             await withTaskGroup(of: Void.self) { group in
