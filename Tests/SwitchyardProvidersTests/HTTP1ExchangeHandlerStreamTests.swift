@@ -20,6 +20,19 @@ struct HTTP1ExchangeHandlerStreamTests {
         return (ticket, made.stream)
     }
 
+    /// The head and 16 parts that nobody reads: the handler withholds the next read.
+    /// Returns the count of reads passed on before it.
+    static func leaveTheReaderBehind(_ harness: Harness) throws -> Int {
+        try harness.channel.writeInbound(head())
+        for index in 0..<16 {
+            try harness.channel.writeInbound(HTTPClientResponsePart.body(ByteBuffer(string: "data: \(index)\n\n")))
+        }
+        let before = harness.reads.count
+        harness.channel.read()
+        #expect(harness.reads.count == before)
+        return before
+    }
+
     static func head(_ status: HTTPResponseStatus = .ok) -> HTTPClientResponsePart {
         .head(HTTPResponseHead(version: .http1_1, status: status, headers: ["transfer-encoding": "chunked"]))
     }
@@ -62,13 +75,7 @@ struct HTTP1ExchangeHandlerStreamTests {
     @Test func readsWaitWhileTheReaderIsBehind() throws {
         let harness = try Harness()
         let (ticket, body) = try Self.sendStreamed(harness)
-        try harness.channel.writeInbound(Self.head())
-        for index in 0..<16 {
-            try harness.channel.writeInbound(HTTPClientResponsePart.body(ByteBuffer(string: "data: \(index)\n\n")))
-        }
-        let before = harness.reads.count
-        harness.channel.read()
-        #expect(harness.reads.count == before)
+        let before = try Self.leaveTheReaderBehind(harness)
         harness.channel.pipeline.triggerUserOutboundEvent(HTTP1ResumeReading(ticket: ticket), promise: nil)
         #expect(harness.reads.count == before + 1)
         withExtendedLifetime(body) {}
@@ -99,13 +106,7 @@ struct HTTP1ExchangeHandlerStreamTests {
     @Test func aDiscardedRestThatEndsGivesTheConnectionBack() throws {
         let harness = try Harness()
         let (ticket, body) = try Self.sendStreamed(harness)
-        try harness.channel.writeInbound(Self.head())
-        for index in 0..<16 {
-            try harness.channel.writeInbound(HTTPClientResponsePart.body(ByteBuffer(string: "data: \(index)\n\n")))
-        }
-        let before = harness.reads.count
-        harness.channel.read()
-        #expect(harness.reads.count == before)
+        let before = try Self.leaveTheReaderBehind(harness)
         body.discardRest()
         #expect(harness.reads.count == before + 1)
         // The reader drops the body: the abort its sequence sends is ignored.
