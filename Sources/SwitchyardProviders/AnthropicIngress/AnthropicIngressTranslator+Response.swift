@@ -39,7 +39,7 @@ extension AnthropicIngressTranslator {
             usage: Usage(answer.usage?.tokenUsage)
         )
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         guard let data = try? encoder.encode(response) else {
             throw AnthropicIngressError(status: 502, type: "api_error", message: "the upstream answer could not be translated")
         }

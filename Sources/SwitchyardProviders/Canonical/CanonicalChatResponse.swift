@@ -173,11 +173,13 @@ public struct CanonicalChatChunk: Sendable, Equatable, Codable {
     }
 }
 
-/// JSON encoding for canonical values (compact, keys in declaration order).
+/// JSON encoding for canonical values (compact, keys sorted: Foundation's encoder on Linux
+/// keeps no declaration order, and without sorting each chunk of one stream came out with
+/// its keys in another order).
 public enum CanonicalJSON {
     public static func encode<Value: Encodable>(_ value: Value) -> ByteBuffer {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         guard let data = try? encoder.encode(value) else { return ByteBuffer(string: "{}") }
         return ByteBuffer(data: data)
     }

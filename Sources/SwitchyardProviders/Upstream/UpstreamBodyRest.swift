@@ -12,7 +12,7 @@ import NIOCore
 /// dropped, which closes the connection. The lean pool does the same in its connection
 /// handler (`HTTP1BodyStream.discardRest`).
 enum UpstreamBodyRest {
-    static let limit = 64 * 1024
+    static let limit = HTTP1ExchangeHandler.discardLimit
     static let timeout = Duration.seconds(1)
 
     /// Reads `body` to its end, or until the limit or `timeout`, discarding what comes.
