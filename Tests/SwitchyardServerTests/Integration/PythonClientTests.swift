@@ -42,7 +42,9 @@ struct PythonClientTests {
                     TestConfigs.model("gemini-model", on: ["sim-gemini"], upstream: "gemini-2.5-flash"),
                     TestConfigs.model("bedrock-model", on: ["sim-bedrock"], upstream: "anthropic.claude-3-haiku-20240307-v1:0"),
                 ],
-                [RouteConfig(name: "failover-route", strategy: .priority, targets: ["broken-model", "gpt-4o-mini"])]
+                // A roomy SLA: the SDK test checks the failover and its headers, and under
+                // AddressSanitizer a failover once took longer than the default 2 s (a 504).
+                [RouteConfig(name: "failover-route", strategy: .priority, slaMs: 15_000, targets: ["broken-model", "gpt-4o-mini"])]
             )
         }) { gateway, _ in
             let result = try await PythonRunner.pytest(
