@@ -2,6 +2,7 @@ import Hummingbird
 import HummingbirdCore
 import Logging
 import NIOCore
+import NIOHTTP1
 import SwitchyardCore
 
 /// Builds the Hummingbird application that serves the gateway's HTTP API (SPEC §3).
@@ -17,9 +18,12 @@ public enum GatewayApplication {
         let router = buildRouter(runtime: runtime)
         var logger = runtime.logger
         logger[metadataKey: "component"] = "http"
+        let channel = http1Channel(runtime.config.server, responder: respond(router.buildResponder(), logger: logger))
         return Application(
             router: router,
-            server: .http1(configuration: http1Configuration(runtime.config.server)),
+            // Hummingbird's own responder (and its per-connection async channel) is not used:
+            // `GatewayHTTP1Channel` answers each request with the router directly.
+            server: HTTPServerBuilder { _ in channel },
             configuration: .init(address: .hostname(host, port: port), serverName: nil),
             onServerRunning: { channel in
                 let bound = channel.localAddress?.port ?? port
@@ -30,19 +34,35 @@ public enum GatewayApplication {
         )
     }
 
-    /// The HTTP/1 listener's limits: header size (431), idle connections, slow request
-    /// bodies (408), and clean answers to requests the parser refuses.
-    static func http1Configuration(_ server: ServerConfig) -> HTTP1Channel.Configuration {
+    /// The router's answer to a request. Errors the middleware did not shape (it shapes
+    /// them all) become a bare 500, as in Hummingbird's own server.
+    static func respond(_ responder: some HTTPResponder<GatewayRequestContext>, logger: Logger) -> GatewayResponder {
+        { request, channel in
+            let context = GatewayRequestContext(source: .init(channel: channel, logger: logger))
+            do {
+                return try await responder.respond(to: request, context: context)
+            } catch {
+                return Response(status: .internalServerError)
+            }
+        }
+    }
+
+    /// The HTTP/1 listener's connections and their limits: header size (431), idle
+    /// connections, slow request bodies (408), body size (413), and clean answers to
+    /// requests the parser refuses.
+    static func http1Channel(_ server: ServerConfig, responder: @escaping GatewayResponder) -> GatewayHTTP1Channel {
         let requestTimeout = TimeAmount.milliseconds(Int64(server.clientRequestTimeoutMs))
-        return HTTP1Channel.Configuration(
-            additionalChannelHandlers: [
-                HTTPParseErrorResponder(), ClientRequestTimeoutHandler(timeout: requestTimeout), ClientCloseWatch(),
-            ],
+        var decoderLimits = NIOHTTPDecoderLimitConfiguration()
+        decoderLimits.maxHeaderFieldSize = server.maxHeaderBytes
+        decoderLimits.maxHeaderListSize = server.maxHeaderBytes
+        return GatewayHTTP1Channel(
+            responder: responder,
+            additionalChannelHandlers: {
+                [HTTPParseErrorResponder(), ClientRequestTimeoutHandler(timeout: requestTimeout), ClientCloseWatch()]
+            },
             idleTimeout: .milliseconds(Int64(server.clientIdleTimeoutMs)),
-            httpDecoderConfiguration: .init(
-                maxHeaderFieldSize: server.maxHeaderBytes,
-                maxHeaderListSize: server.maxHeaderBytes
-            )
+            decoderLimits: decoderLimits,
+            bodyLimit: server.maxBodyBytes
         )
     }
 

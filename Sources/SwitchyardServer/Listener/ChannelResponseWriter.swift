@@ -1,0 +1,104 @@
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import NIOHTTPTypes
+
+/// Where a request's answer goes: its connection's last handler, reached from the answering
+/// task by hops to the connection's event loop.
+struct ResponseTarget: Sendable {
+    let channel: any Channel
+    private let context: NIOLoopBound<ChannelHandlerContext>
+    private let handler: NIOLoopBound<HTTP1RequestHandler>
+
+    init(context: ChannelHandlerContext, handler: HTTP1RequestHandler) {
+        self.channel = context.channel
+        self.context = NIOLoopBound(context, eventLoop: context.eventLoop)
+        self.handler = NIOLoopBound(handler, eventLoop: context.eventLoop)
+    }
+
+    /// Writes `response`. A body of one buffer goes out with its head and end in one hop; a
+    /// streamed body goes out as it is written, its head with its first part. A body that
+    /// fails part-way closes the connection: the client cannot tell a cut answer otherwise.
+    func write(_ response: Response) async {
+        let writer = ChannelResponseWriter(target: self, head: response.head, holdsFirstPart: response.body.contentLength != nil)
+        do {
+            try await response.body.write(writer)
+        } catch {
+            send(head: nil, held: nil, part: nil, end: .failed, promise: nil)
+        }
+    }
+
+    /// How a hop ends the answer, if it does.
+    enum End {
+        case no
+        case end(HTTPFields?)
+        case failed
+    }
+
+    /// One hop to the loop: writes what is given, in order, and flushes.
+    func send(head: HTTPResponse?, held: ByteBuffer?, part: ByteBuffer?, end: End, promise: EventLoopPromise<Void>?) {
+        let context = self.context
+        let handler = self.handler
+        context.eventLoop.execute {
+            let context = context.value
+            let handler = handler.value
+            if var head {
+                head.headerFields[.date] = handler.date.now()
+                context.write(NIOAny(HTTPResponsePart.head(head)), promise: nil)
+            }
+            if let held { context.write(NIOAny(HTTPResponsePart.body(held)), promise: nil) }
+            switch end {
+            case .no:
+                if let part {
+                    context.writeAndFlush(NIOAny(HTTPResponsePart.body(part)), promise: promise)
+                } else {
+                    context.flush()
+                    promise?.succeed()
+                }
+            case .end(let trailers):
+                if let part { context.write(NIOAny(HTTPResponsePart.body(part)), promise: nil) }
+                context.writeAndFlush(NIOAny(HTTPResponsePart.end(trailers)), promise: promise)
+                handler.answered(context: context, failed: false)
+            case .failed:
+                promise?.succeed()
+                handler.answered(context: context, failed: true)
+            }
+        }
+    }
+}
+
+/// The body writer the router's answer is written with (`ResponseTarget.write`). It holds
+/// the head, and for a body of known length its first part, until it has more to send, so a
+/// whole answer costs one hop to the event loop. While the socket does not take more, a
+/// write waits for the one before it to reach the socket.
+struct ChannelResponseWriter: ResponseBodyWriter {
+    let target: ResponseTarget
+    private var head: HTTPResponse?
+    private var held: ByteBuffer?
+    private let holdsFirstPart: Bool
+
+    init(target: ResponseTarget, head: HTTPResponse, holdsFirstPart: Bool) {
+        self.target = target
+        self.head = head
+        self.holdsFirstPart = holdsFirstPart
+    }
+
+    mutating func write(_ buffer: ByteBuffer) async throws {
+        if holdsFirstPart, head != nil, held == nil {
+            held = buffer
+            return
+        }
+        guard target.channel.isActive else { throw ChannelError.ioOnClosedChannel }
+        let promise = target.channel.eventLoop.makePromise(of: Void.self)
+        target.send(head: head, held: held, part: buffer, end: .no, promise: promise)
+        head = nil
+        held = nil
+        if !target.channel.isWritable {
+            try await promise.futureResult.get()
+        }
+    }
+
+    consuming func finish(_ trailingHeaders: HTTPFields?) async throws {
+        target.send(head: head, held: held, part: nil, end: .end(trailingHeaders), promise: nil)
+    }
+}

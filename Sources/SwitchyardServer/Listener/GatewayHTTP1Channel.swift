@@ -1,0 +1,60 @@
+import HummingbirdCore
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOHTTPTypesHTTP1
+
+/// The gateway's HTTP/1 client connections: Hummingbird's server and pipeline (NIO's codec,
+/// `HTTPConnectionStateHandler` for idle and shutdown), with `HTTP1RequestHandler` in place
+/// of Hummingbird's per-connection async channel. Requests are read on the event loop and
+/// answered, one at a time, by the connection's task (`handle`), which runs `responder`
+/// (the router) for each.
+struct GatewayHTTP1Channel: ServerChildChannel {
+    /// The connection, once its pipeline is set up.
+    struct Value: ServerChildChannelValue {
+        let channel: any Channel
+        let mailbox: RequestMailbox
+    }
+
+    let responder: GatewayResponder
+    /// Handlers between the codec and the request handler (limits, parse errors).
+    let additionalChannelHandlers: @Sendable () -> [any RemovableChannelHandler]
+    let idleTimeout: TimeAmount?
+    let decoderLimits: NIOHTTPDecoderLimitConfiguration
+    /// `server.max_body_bytes`: bodies beyond it are not gathered (413).
+    let bodyLimit: Int
+
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+        channel.eventLoop.makeCompletedFuture {
+            let pipeline = channel.pipeline.syncOperations
+            try pipeline.configureHTTPServerPipeline(
+                withPipeliningAssistance: false,
+                withErrorHandling: false,
+                withOutboundHeaderValidation: false,
+                withEncoderConfiguration: .init(),
+                withDecoderLimitConfiguration: decoderLimits
+            )
+            try pipeline.addHandler(HTTP1ToHTTPServerCodec(secure: false))
+            try pipeline.addHandlers(additionalChannelHandlers())
+            try pipeline.addHandler(
+                HTTPConnectionStateHandler(idleTimeout: idleTimeout.map { .nanoseconds($0.nanoseconds) }, logger: logger)
+            )
+            let mailbox = RequestMailbox()
+            try pipeline.addHandler(HTTP1RequestHandler(mailbox: mailbox, bodyLimit: bodyLimit))
+            return Value(channel: channel, mailbox: mailbox)
+        }
+    }
+
+    /// Answers the connection's requests in order until it closes.
+    func handle(value: Value, logger: Logger) async {
+        await withTaskCancellationHandler {
+            while let delivery = await value.mailbox.next() {
+                let response = await responder(delivery.request, value.channel)
+                await delivery.target.write(response)
+            }
+        } onCancel: {
+            value.mailbox.finish()
+            value.channel.close(promise: nil)
+        }
+    }
+}

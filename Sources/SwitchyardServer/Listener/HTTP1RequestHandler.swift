@@ -1,0 +1,187 @@
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import NIOHTTP1
+import NIOHTTPTypes
+
+/// Answers a request: the router with the gateway's middleware. It never throws; an error
+/// is an answer.
+typealias GatewayResponder = @Sendable (Request, any Channel) async -> Response
+
+/// The last handler of a client connection's pipeline: it reads each request on the event
+/// loop, its body gathered into one buffer there, and hands it to the connection's task
+/// (`RequestMailbox`), which answers it. No async sequence per connection or per body, and
+/// the answer's parts are written from the task in one hop to the loop
+/// (`ChannelResponseWriter`).
+///
+/// One request is answered at a time, in order. Parts of a pipelined request that arrive
+/// while one is being answered wait here (up to `pendingLimit` bytes; a client that sends
+/// more is cut off). A body larger than `bodyLimit` is not gathered: the request is
+/// answered as soon as that is known, with `bodyLimit + 1` bytes for its body reader to
+/// refuse (413), and the rest of the body is read and dropped. A body that does not arrive
+/// in time (`ClientRequestTimeout`) fails its reader (408) and the connection closes after
+/// the answer. Idle and shutdown (quiesce) closes are `HTTPConnectionStateHandler`'s, just
+/// before this handler, which sees these requests and answers pass.
+final class HTTP1RequestHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias OutboundOut = HTTPResponsePart
+
+    /// The request being read, if its head has arrived and its end has not.
+    private enum Reading {
+        case gathering(HTTPRequest, ByteBuffer)
+        /// Answered already (too large, or timed out); the rest of its body is dropped.
+        case dropping
+    }
+
+    private let mailbox: RequestMailbox
+    /// The `date` header of this connection's answers.
+    let date = HTTPDateCache()
+    private let bodyLimit: Int
+    private let pendingLimit: Int
+    private var reading: Reading?
+    /// A request's answer is being made or written.
+    private var answering = false
+    /// Parts of requests after the one being answered, once that one's end has been read.
+    private var pending = CircularBuffer<HTTPRequestPart>()
+    private var pendingBytes = 0
+    private var closeAfterAnswer = false
+    private var inputClosed = false
+
+    init(mailbox: RequestMailbox, bodyLimit: Int) {
+        self.mailbox = mailbox
+        self.bodyLimit = bodyLimit
+        self.pendingLimit = bodyLimit + 64 * 1024
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let part = unwrapInboundIn(data)
+        if answering, reading == nil {
+            pending.append(part)
+            switch part {
+            case .head: pendingBytes += 1024
+            case .body(let buffer): pendingBytes += buffer.readableBytes
+            case .end: break
+            }
+            if pendingBytes > pendingLimit { context.close(promise: nil) }
+            return
+        }
+        read(part, context: context)
+    }
+
+    private func read(_ part: HTTPRequestPart, context: ChannelHandlerContext) {
+        switch (part, reading) {
+        case (.head(let head), _):
+            if head.headerFields[.connection]?.lowercased() == "close" { closeAfterAnswer = true }
+            if let declared = head.headerFields[.contentLength].flatMap(Int.init), declared > bodyLimit {
+                // The body reader refuses the declared length before reading a byte.
+                reading = .dropping
+                answer(head, body: RequestBody(buffer: ByteBuffer()), context: context)
+            } else {
+                reading = .gathering(head, context.channel.allocator.buffer(capacity: 0))
+            }
+        case (.body(var buffer), .gathering(let head, var body)):
+            reading = nil  // keeps `body` uniquely referenced while it grows
+            if body.readableBytes + buffer.readableBytes > bodyLimit {
+                if let slice = buffer.readSlice(length: bodyLimit + 1 - body.readableBytes) {
+                    body.writeImmutableBuffer(slice)
+                }
+                reading = .dropping
+                answer(head, body: RequestBody(buffer: body), context: context)
+            } else {
+                // A body in one part, the usual case, is kept as it came: no copy.
+                if body.readableBytes == 0 { body = buffer } else { body.writeBuffer(&buffer) }
+                reading = .gathering(head, body)
+            }
+        case (.end, .gathering(let head, let body)):
+            reading = nil
+            answer(head, body: RequestBody(buffer: body), context: context)
+        case (.end, .dropping):
+            reading = nil
+            if !answering { readPending(context: context) }
+        case (.body, .dropping), (.body, nil), (.end, nil):
+            break
+        }
+    }
+
+    /// Hands `head` to the connection's task. Its answer's last write calls `answered`.
+    private func answer(_ head: HTTPRequest, body: RequestBody, context: ChannelHandlerContext) {
+        answering = true
+        let request = Request(head: head, body: body)
+        mailbox.deliver(.init(request: request, target: ResponseTarget(context: context, handler: self)))
+    }
+
+    /// The answer's end has been written (or it failed): read what waits, or close.
+    func answered(context: ChannelHandlerContext, failed: Bool) {
+        answering = false
+        if failed || closeAfterAnswer {
+            context.close(promise: nil)
+            return
+        }
+        readPending(context: context)
+    }
+
+    private func readPending(context: ChannelHandlerContext) {
+        while !answering, let part = pending.popFirst() {
+            switch part {
+            case .head: pendingBytes -= 1024
+            case .body(let buffer): pendingBytes -= buffer.readableBytes
+            case .end: break
+            }
+            read(part, context: context)
+        }
+        // A client that closed its side sends no more requests.
+        if !answering, pending.isEmpty, inputClosed {
+            context.close(promise: nil)
+        }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        // The client closed its side. An answer under way is still written; an idle
+        // connection, or one whose request can now never end, is closed.
+        if case .some(.inputClosed) = event as? ChannelEvent {
+            inputClosed = true
+            if !answering { context.close(promise: nil) }
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if error is ClientRequestTimeout, case .gathering(let head, _) = reading {
+            reading = .dropping
+            closeAfterAnswer = true
+            answer(head, body: RequestBody(asyncSequence: FailingBody(error: ClientRequestTimeout())), context: context)
+            return
+        }
+        // A parse error (answered by `HTTPParseErrorResponder` when it could be) or an I/O
+        // error: the connection cannot go on. An answer under way is cut off.
+        context.close(promise: nil)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        pending.removeAll()
+        pendingBytes = 0
+        mailbox.finish()
+        context.fireChannelInactive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        mailbox.finish()
+    }
+}
+
+@available(*, unavailable)
+extension HTTP1RequestHandler: Sendable {}
+
+/// A request body that fails at its first read: the body that timed out.
+struct FailingBody: AsyncSequence, Sendable {
+    typealias Element = ByteBuffer
+    let error: ClientRequestTimeout
+
+    struct AsyncIterator: AsyncIteratorProtocol {
+        let error: ClientRequestTimeout
+        mutating func next() async throws -> ByteBuffer? { throw error }
+    }
+
+    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(error: error) }
+}
