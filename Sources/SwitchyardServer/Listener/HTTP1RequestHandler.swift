@@ -28,7 +28,8 @@ final class HTTP1RequestHandler: ChannelInboundHandler, RemovableChannelHandler 
 
     /// The request being read, if its head has arrived and its end has not.
     private enum Reading {
-        case gathering(HTTPRequest, ByteBuffer)
+        /// Nil until the first part of the body.
+        case gathering(HTTPRequest, ByteBuffer?)
         /// Answered already (too large, or timed out); the rest of its body is dropped.
         case dropping
     }
@@ -69,38 +70,58 @@ final class HTTP1RequestHandler: ChannelInboundHandler, RemovableChannelHandler 
     }
 
     private func read(_ part: HTTPRequestPart, context: ChannelHandlerContext) {
-        switch (part, reading) {
-        case (.head(let head), _):
+        // One switch at a time: a switch over a (part, state) tuple looks up the tuple's
+        // type metadata at run time, on every part.
+        switch part {
+        case .head(let head):
             if head.headerFields[.connection]?.lowercased() == "close" { closeAfterAnswer = true }
             if let declared = head.headerFields[.contentLength].flatMap(Int.init), declared > bodyLimit {
                 // The body reader refuses the declared length before reading a byte.
                 reading = .dropping
                 answer(head, body: RequestBody(buffer: ByteBuffer()), context: context)
             } else {
-                reading = .gathering(head, context.channel.allocator.buffer(capacity: 0))
+                reading = .gathering(head, nil)
             }
-        case (.body(var buffer), .gathering(let head, var body)):
-            reading = nil  // keeps `body` uniquely referenced while it grows
+        case .body(var buffer):
+            guard case .gathering(let head, let gathered) = reading else { return }
+            reading = nil  // keeps the gathered body uniquely referenced while it grows
+            // A body in one part, the usual case, is kept as it came: no copy.
+            guard var body = gathered else {
+                if buffer.readableBytes > bodyLimit {
+                    answerTooLarge(head, body: buffer.readSlice(length: bodyLimit + 1) ?? buffer, context: context)
+                } else {
+                    reading = .gathering(head, buffer)
+                }
+                return
+            }
             if body.readableBytes + buffer.readableBytes > bodyLimit {
                 if let slice = buffer.readSlice(length: bodyLimit + 1 - body.readableBytes) {
                     body.writeImmutableBuffer(slice)
                 }
-                reading = .dropping
-                answer(head, body: RequestBody(buffer: body), context: context)
+                answerTooLarge(head, body: body, context: context)
             } else {
-                // A body in one part, the usual case, is kept as it came: no copy.
-                if body.readableBytes == 0 { body = buffer } else { body.writeBuffer(&buffer) }
+                body.writeBuffer(&buffer)
                 reading = .gathering(head, body)
             }
-        case (.end, .gathering(let head, let body)):
-            reading = nil
-            answer(head, body: RequestBody(buffer: body), context: context)
-        case (.end, .dropping):
-            reading = nil
-            if !answering { readPending(context: context) }
-        case (.body, .dropping), (.body, nil), (.end, nil):
-            break
+        case .end:
+            switch reading {
+            case .gathering(let head, let body):
+                reading = nil
+                answer(head, body: RequestBody(buffer: body ?? ByteBuffer()), context: context)
+            case .dropping:
+                reading = nil
+                if !answering { readPending(context: context) }
+            case nil:
+                break
+            }
         }
+    }
+
+    /// Answers a request whose body passed `bodyLimit` with what was read (one byte over
+    /// the limit, for the body reader's 413), and drops the rest of the body.
+    private func answerTooLarge(_ head: HTTPRequest, body: ByteBuffer, context: ChannelHandlerContext) {
+        reading = .dropping
+        answer(head, body: RequestBody(buffer: body), context: context)
     }
 
     /// Hands `head` to the connection's task. Its answer's last write calls `answered`.

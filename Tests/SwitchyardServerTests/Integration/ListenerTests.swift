@@ -64,10 +64,15 @@ struct ListenerTests {
             #expect(Self.statuses(outcome.text) == [413, 200], "\(outcome.text.prefix(600))")
             #expect(outcome.text.contains(#""code":"request_too_large""#))
             #expect(outcome.closedByServer)
-            // The answer does not wait for the body's end: it is not gathered past the limit.
-            let unended = try await RawConnection.exchange(
-                port: gateway.port, sends: [(.zero, head + "7d0\r\n" + chunk + chunk)], readLimit: .seconds(2))
-            #expect(Self.statuses(unended.text) == [413], "\(unended.text.prefix(600))")
+            // The answer does not wait for the body's end: the body is not gathered past the
+            // limit, whether it passes it in one part or over several.
+            let oneChunk = "7d0\r\n" + chunk + chunk
+            let twoChunks = ["3e8\r\n" + chunk + "\r\n", "3e8\r\n" + chunk + "\r\n"]
+            for sends in [[head, oneChunk], [head + twoChunks[0], twoChunks[1]]] {
+                let unended = try await RawConnection.exchange(
+                    port: gateway.port, sends: [(.zero, sends[0]), (.milliseconds(100), sends[1])], readLimit: .seconds(2))
+                #expect(Self.statuses(unended.text) == [413], "\(unended.text.prefix(600))")
+            }
             #expect(sims["sim-a"]?.server.stats().requestsTotal == 0)
         }
     }
