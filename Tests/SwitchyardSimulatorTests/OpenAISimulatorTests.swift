@@ -86,7 +86,8 @@ struct OpenAISimulatorTests {
     }
 
     @Test func streamChunksAreFlushedAsProduced() async throws {
-        let options = SimulatorOptions(protocol: .openai, chunkCount: 5, chunkIntervalMs: 60)
+        // 200 ms apart: under a full suite on 2 cores, the client may see its first chunk late.
+        let options = SimulatorOptions(protocol: .openai, chunkCount: 5, chunkIntervalMs: 200)
         try await withSimulator(options) { sim in
             var inFlightAtFirstChunk = -1
             let body = #"{"model":"m","stream":true,"messages":[{"role":"user","content":"Hi"}]}"#
