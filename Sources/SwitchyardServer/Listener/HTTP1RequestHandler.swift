@@ -174,9 +174,16 @@ final class HTTP1RequestHandler: ChannelInboundHandler, RemovableChannelHandler 
             answer(head, body: RequestBody(asyncSequence: FailingBody(error: ClientRequestTimeout())), context: context)
             return
         }
-        // A parse error (answered by `HTTPParseErrorResponder` when it could be) or an I/O
-        // error: the connection cannot go on. An answer under way is cut off.
-        context.close(promise: nil)
+        // The connection cannot go on: a parse error (answered by `HTTPParseErrorResponder`
+        // when no answer was due), a pipelined request that did not arrive in time, or an
+        // I/O error. An answer under way is written first; what waits behind it is dropped.
+        if answering {
+            closeAfterAnswer = true
+            pending.removeAll()
+            pendingBytes = 0
+        } else {
+            context.close(promise: nil)
+        }
     }
 
     func channelInactive(context: ChannelHandlerContext) {

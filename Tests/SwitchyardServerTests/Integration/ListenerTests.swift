@@ -51,6 +51,23 @@ struct ListenerTests {
         }
     }
 
+    @Test func aPipelinedRequestThatTimesOutWaitsForTheAnswerBeforeIt() async throws {
+        var slow = SimulatorOptions(protocol: .openai)
+        slow.latencyMs = 1000
+        try await Harness.withGateway(
+            simulators: ["sim-a": slow], server: { $0.clientRequestTimeoutMs = 200 }, Self.config
+        ) { gateway, _ in
+            // A chat request the upstream answers after a second, and behind it the head
+            // and part of the body of a second request, whose rest never comes.
+            let second = "POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\ncontent-length: 100\r\n\r\n{\"mo"
+            let outcome = try await RawConnection.exchange(
+                port: gateway.port, sends: [(.zero, Self.chat(Harness.chatBody(model: "gpt-4o-mini")) + second)])
+            #expect(Self.statuses(outcome.text) == [200], "\(outcome.text.prefix(600))")
+            #expect(outcome.text.contains("chat.completion"))
+            #expect(outcome.closedByServer)
+        }
+    }
+
     @Test func aChunkedBodyOverTheLimitIs413AndTheConnectionGoesOn() async throws {
         try await Harness.withGateway(simulators: Self.sims, maxBodyBytes: 1024, Self.config) { gateway, sims in
             let head = "POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer \(Harness.clientKey)\r\n"
