@@ -69,8 +69,8 @@ struct ResponseTarget: Sendable {
 
 /// The body writer the router's answer is written with (`ResponseTarget.write`). It holds
 /// the head, and for a body of known length its first part, until it has more to send, so a
-/// whole answer costs one hop to the event loop. While the socket does not take more, a
-/// write waits for the one before it to reach the socket.
+/// whole answer costs one hop to the event loop. A write made while the socket is behind
+/// (the channel not writable) waits until it has gone out: a slow client slows the relay.
 struct ChannelResponseWriter: ResponseBodyWriter {
     let target: ResponseTarget
     private var head: HTTPResponse?
@@ -89,11 +89,15 @@ struct ChannelResponseWriter: ResponseBodyWriter {
             return
         }
         guard target.channel.isActive else { throw ChannelError.ioOnClosedChannel }
-        let promise = target.channel.eventLoop.makePromise(of: Void.self)
-        target.send(head: head, held: held, part: buffer, end: .no, promise: promise)
-        head = nil
-        held = nil
-        if !target.channel.isWritable {
+        let (head, held) = (self.head, self.held)
+        self.head = nil
+        self.held = nil
+        if target.channel.isWritable {
+            target.send(head: head, held: held, part: buffer, end: .no, promise: nil)
+        } else {
+            // The socket is behind: this part waits for the ones before it to go out.
+            let promise = target.channel.eventLoop.makePromise(of: Void.self)
+            target.send(head: head, held: held, part: buffer, end: .no, promise: promise)
             try await promise.futureResult.get()
         }
     }
