@@ -1,0 +1,60 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import NIOEmbedded
+import Testing
+
+@testable import SwitchyardServer
+
+/// The listener's small parts: the request mailbox between the event loop and the
+/// connection's task, and the `date` header's format.
+@Suite("Listener parts")
+struct ListenerPartsTests {
+    /// A delivery for `path`, with a target on an embedded channel (never written to here).
+    static func delivery(_ path: String) throws -> RequestMailbox.Delivery {
+        let channel = EmbeddedChannel()
+        let handler = HTTP1RequestHandler(mailbox: RequestMailbox(), bodyLimit: 1024)
+        try channel.pipeline.syncOperations.addHandler(handler)
+        let context = try channel.pipeline.syncOperations.context(handler: handler)
+        let request = Request(head: .init(method: .get, scheme: nil, authority: nil, path: path), body: .init(buffer: ByteBuffer()))
+        return .init(request: request, target: ResponseTarget(context: context, handler: handler))
+    }
+
+    @Test func aRequestDeliveredBeforeTheTaskAsksIsKept() async throws {
+        let mailbox = RequestMailbox()
+        mailbox.deliver(try Self.delivery("/first"))
+        #expect(await mailbox.next()?.request.uri.path == "/first")
+    }
+
+    @Test func aTaskWaitingIsWokenByTheNextRequest() async throws {
+        let mailbox = RequestMailbox()
+        let delivery = try Self.delivery("/second")
+        async let received = mailbox.next()
+        // The task is most likely waiting by now; if not, the request waits for it.
+        try await Task.sleep(for: .milliseconds(20))
+        mailbox.deliver(delivery)
+        #expect(await received?.request.uri.path == "/second")
+    }
+
+    @Test func finishingWakesTheWaitingTaskWithNothingAndDropsLaterRequests() async throws {
+        let mailbox = RequestMailbox()
+        async let received = mailbox.next()
+        // Waiting or not yet asking: either way the task gets nothing.
+        try await Task.sleep(for: .milliseconds(20))
+        mailbox.finish()
+        #expect(await received == nil)
+        mailbox.deliver(try Self.delivery("/late"))
+        #expect(await mailbox.next() == nil)
+    }
+
+    @Test func theDateHeaderHasTheHTTPFormat() {
+        var parts = tm()
+        var seconds = time_t(784_111_777)  // Sun, 06 Nov 1994 08:49:37 GMT (RFC 9110's example)
+        gmtime_r(&seconds, &parts)
+        #expect(HTTPDateCache.format(parts) == "Sun, 06 Nov 1994 08:49:37 GMT")
+        var later = time_t(1_796_621_917)
+        gmtime_r(&later, &parts)
+        #expect(HTTPDateCache.format(parts) == "Mon, 07 Dec 2026 05:38:37 GMT")
+        #expect(HTTPDateCache().now().hasSuffix(" GMT"))
+    }
+}
