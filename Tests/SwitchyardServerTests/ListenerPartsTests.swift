@@ -10,30 +10,36 @@ import Testing
 /// connection's task, and the `date` header's format.
 @Suite("Listener parts")
 struct ListenerPartsTests {
-    /// A delivery for `path`, with a target on an embedded channel (never written to here).
-    static func delivery(_ path: String) throws -> RequestMailbox.Delivery {
+    /// A delivery for `path`, with a target on an embedded channel (never written to here),
+    /// which `body` may use; the channel is finished after it (an embedded channel left
+    /// open holds its pipeline and handlers for good).
+    static func withDelivery<T>(_ path: String, _ body: (RequestMailbox.Delivery) async throws -> T) async throws -> T {
         let channel = EmbeddedChannel()
+        defer { _ = try? channel.finish(acceptAlreadyClosed: true) }
         let handler = HTTP1RequestHandler(mailbox: RequestMailbox(), bodyLimit: 1024)
         try channel.pipeline.syncOperations.addHandler(handler)
         let context = try channel.pipeline.syncOperations.context(handler: handler)
         let request = Request(head: .init(method: .get, scheme: nil, authority: nil, path: path), body: .init(buffer: ByteBuffer()))
-        return .init(request: request, target: ResponseTarget(context: context, handler: handler))
+        return try await body(.init(request: request, target: ResponseTarget(context: context, handler: handler)))
     }
 
     @Test func aRequestDeliveredBeforeTheTaskAsksIsKept() async throws {
         let mailbox = RequestMailbox()
-        mailbox.deliver(try Self.delivery("/first"))
-        #expect(await mailbox.next()?.request.uri.path == "/first")
+        try await Self.withDelivery("/first") { delivery in
+            mailbox.deliver(delivery)
+            #expect(await mailbox.next()?.request.uri.path == "/first")
+        }
     }
 
     @Test func aTaskWaitingIsWokenByTheNextRequest() async throws {
         let mailbox = RequestMailbox()
-        let delivery = try Self.delivery("/second")
-        async let received = mailbox.next()
-        // The task is most likely waiting by now; if not, the request waits for it.
-        try await Task.sleep(for: .milliseconds(20))
-        mailbox.deliver(delivery)
-        #expect(await received?.request.uri.path == "/second")
+        try await Self.withDelivery("/second") { delivery in
+            async let received = mailbox.next()
+            // The task is most likely waiting by now; if not, the request waits for it.
+            try await Task.sleep(for: .milliseconds(20))
+            mailbox.deliver(delivery)
+            #expect(await received?.request.uri.path == "/second")
+        }
     }
 
     @Test func finishingWakesTheWaitingTaskWithNothingAndDropsLaterRequests() async throws {
@@ -43,8 +49,10 @@ struct ListenerPartsTests {
         try await Task.sleep(for: .milliseconds(20))
         mailbox.finish()
         #expect(await received == nil)
-        mailbox.deliver(try Self.delivery("/late"))
-        #expect(await mailbox.next() == nil)
+        try await Self.withDelivery("/late") { delivery in
+            mailbox.deliver(delivery)
+            #expect(await mailbox.next() == nil)
+        }
     }
 
     @Test func theDateHeaderHasTheHTTPFormat() {
