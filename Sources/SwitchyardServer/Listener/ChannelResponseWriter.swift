@@ -24,19 +24,20 @@ struct ResponseTarget: Sendable {
         do {
             try await response.body.write(writer)
         } catch {
-            send(head: nil, held: nil, part: nil, end: .failed, promise: nil)
+            send(head: nil, held: nil, then: .failed, promise: nil)
         }
     }
 
-    /// How a hop ends the answer, if it does.
-    enum End {
-        case no
+    /// What a hop writes after the held head and part: a part of the body, the answer's
+    /// end, or nothing, the answer having failed.
+    enum Step {
+        case part(ByteBuffer)
         case end(HTTPFields?)
         case failed
     }
 
     /// One hop to the loop: writes what is given, in order, and flushes.
-    func send(head: HTTPResponse?, held: ByteBuffer?, part: ByteBuffer?, end: End, promise: EventLoopPromise<Void>?) {
+    func send(head: HTTPResponse?, held: ByteBuffer?, then step: Step, promise: EventLoopPromise<Void>?) {
         let context = self.context
         let handler = self.handler
         context.eventLoop.execute {
@@ -47,16 +48,10 @@ struct ResponseTarget: Sendable {
                 context.write(NIOAny(HTTPResponsePart.head(head)), promise: nil)
             }
             if let held { context.write(NIOAny(HTTPResponsePart.body(held)), promise: nil) }
-            switch end {
-            case .no:
-                if let part {
-                    context.writeAndFlush(NIOAny(HTTPResponsePart.body(part)), promise: promise)
-                } else {
-                    context.flush()
-                    promise?.succeed()
-                }
+            switch step {
+            case .part(let part):
+                context.writeAndFlush(NIOAny(HTTPResponsePart.body(part)), promise: promise)
             case .end(let trailers):
-                if let part { context.write(NIOAny(HTTPResponsePart.body(part)), promise: nil) }
                 context.writeAndFlush(NIOAny(HTTPResponsePart.end(trailers)), promise: promise)
                 handler.answered(context: context, failed: false)
             case .failed:
@@ -93,16 +88,16 @@ struct ChannelResponseWriter: ResponseBodyWriter {
         self.head = nil
         self.held = nil
         if target.channel.isWritable {
-            target.send(head: head, held: held, part: buffer, end: .no, promise: nil)
+            target.send(head: head, held: held, then: .part(buffer), promise: nil)
         } else {
             // The socket is behind: this part waits for the ones before it to go out.
             let promise = target.channel.eventLoop.makePromise(of: Void.self)
-            target.send(head: head, held: held, part: buffer, end: .no, promise: promise)
+            target.send(head: head, held: held, then: .part(buffer), promise: promise)
             try await promise.futureResult.get()
         }
     }
 
     consuming func finish(_ trailingHeaders: HTTPFields?) async throws {
-        target.send(head: head, held: held, part: nil, end: .end(trailingHeaders), promise: nil)
+        target.send(head: head, held: held, then: .end(trailingHeaders), promise: nil)
     }
 }

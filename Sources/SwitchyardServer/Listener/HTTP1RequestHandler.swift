@@ -58,11 +58,7 @@ final class HTTP1RequestHandler: ChannelInboundHandler, RemovableChannelHandler 
         let part = unwrapInboundIn(data)
         if answering, reading == nil {
             pending.append(part)
-            switch part {
-            case .head: pendingBytes += 1024
-            case .body(let buffer): pendingBytes += buffer.readableBytes
-            case .end: break
-            }
+            pendingBytes += Self.queuedBytes(part)
             if pendingBytes > pendingLimit { context.close(promise: nil) }
             return
         }
@@ -77,8 +73,7 @@ final class HTTP1RequestHandler: ChannelInboundHandler, RemovableChannelHandler 
             if head.headerFields[.connection]?.lowercased() == "close" { closeAfterAnswer = true }
             if let declared = head.headerFields[.contentLength].flatMap(Int.init), declared > bodyLimit {
                 // The body reader refuses the declared length before reading a byte.
-                reading = .dropping
-                answer(head, body: RequestBody(buffer: ByteBuffer()), context: context)
+                answerTooLarge(head, body: ByteBuffer(), context: context)
             } else {
                 reading = .gathering(head, nil)
             }
@@ -117,11 +112,22 @@ final class HTTP1RequestHandler: ChannelInboundHandler, RemovableChannelHandler 
         }
     }
 
-    /// Answers a request whose body passed `bodyLimit` with what was read (one byte over
-    /// the limit, for the body reader's 413), and drops the rest of the body.
+    /// Answers a request whose body is over `bodyLimit` with what was read of it (nothing
+    /// when its declared length says so, else one byte over the limit), for the body
+    /// reader's 413, and drops the rest of the body.
     private func answerTooLarge(_ head: HTTPRequest, body: ByteBuffer, context: ChannelHandlerContext) {
         reading = .dropping
         answer(head, body: RequestBody(buffer: body), context: context)
+    }
+
+    /// What a part waiting in `pending` counts against `pendingLimit`: its body bytes, and
+    /// 1 KiB a head.
+    private static func queuedBytes(_ part: HTTPRequestPart) -> Int {
+        switch part {
+        case .head: 1024
+        case .body(let buffer): buffer.readableBytes
+        case .end: 0
+        }
     }
 
     /// Hands `head` to the connection's task. Its answer's last write calls `answered`.
@@ -143,11 +149,7 @@ final class HTTP1RequestHandler: ChannelInboundHandler, RemovableChannelHandler 
 
     private func readPending(context: ChannelHandlerContext) {
         while !answering, let part = pending.popFirst() {
-            switch part {
-            case .head: pendingBytes -= 1024
-            case .body(let buffer): pendingBytes -= buffer.readableBytes
-            case .end: break
-            }
+            pendingBytes -= Self.queuedBytes(part)
             read(part, context: context)
         }
         // A client that closed its side sends no more requests.
