@@ -37,8 +37,8 @@ public enum GatewayApplication {
     /// The router's answer to a request. Errors the middleware did not shape (it shapes
     /// them all) become a bare 500, as in Hummingbird's own server.
     static func respond(_ responder: some HTTPResponder<GatewayRequestContext>, logger: Logger) -> GatewayResponder {
-        { request, channel in
-            let context = GatewayRequestContext(source: .init(channel: channel, logger: logger))
+        { request, channel, client in
+            let context = GatewayRequestContext(source: .init(channel: channel, logger: logger), client: client)
             do {
                 return try await responder.respond(to: request, context: context)
             } catch {
@@ -58,7 +58,7 @@ public enum GatewayApplication {
         return GatewayHTTP1Channel(
             responder: responder,
             additionalChannelHandlers: {
-                [HTTPParseErrorResponder(), ClientRequestTimeoutHandler(timeout: requestTimeout), ClientCloseWatch()]
+                [HTTPParseErrorResponder(), ClientRequestTimeoutHandler(timeout: requestTimeout)]
             },
             idleTimeout: .milliseconds(Int64(server.clientIdleTimeoutMs)),
             decoderLimits: decoderLimits,

@@ -16,7 +16,7 @@ struct ListenerPartsTests {
     static func withDelivery<T>(_ path: String, _ body: (RequestMailbox.Delivery) async throws -> T) async throws -> T {
         let channel = EmbeddedChannel()
         defer { _ = try? channel.finish(acceptAlreadyClosed: true) }
-        let handler = HTTP1RequestHandler(mailbox: RequestMailbox(), bodyLimit: 1024)
+        let handler = HTTP1RequestHandler(mailbox: RequestMailbox(), client: ClientConnection(), bodyLimit: 1024)
         try channel.pipeline.syncOperations.addHandler(handler)
         let context = try channel.pipeline.syncOperations.context(handler: handler)
         let request = Request(head: .init(method: .get, scheme: nil, authority: nil, path: path), body: .init(buffer: ByteBuffer()))

@@ -4,7 +4,7 @@ import Synchronization
 /// client that asked for it has gone (closed or reset the connection) instead of running
 /// on, and billing tokens, until the upstream answers or the SLA runs out.
 ///
-/// `ClientCloseWatch` (a channel handler) marks it closed; request code registers a
+/// The listener's `HTTP1RequestHandler` marks it closed; request code registers a
 /// callback (`onClose`, used by `RequestWatch`).
 final class ClientConnection: Sendable {
     private struct State {

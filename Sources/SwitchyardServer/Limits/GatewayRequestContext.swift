@@ -4,11 +4,16 @@ import Hummingbird
 /// the request arrived on, so upstream work can stop when that client goes away.
 struct GatewayRequestContext: RequestContext {
     var coreContext: CoreRequestContextStorage
-    /// Nil only when the request did not come through a watched listener.
+    /// Nil only when the request did not come through the gateway's listener.
     let client: ClientConnection?
 
     init(source: ApplicationRequestContextSource) {
+        self.init(source: source, client: nil)
+    }
+
+    /// A request the gateway's listener read, from `client`.
+    init(source: ApplicationRequestContextSource, client: ClientConnection?) {
         self.coreContext = CoreRequestContextStorage(source: source)
-        self.client = ClientConnections.shared.connection(for: ObjectIdentifier(source.channel))
+        self.client = client
     }
 }

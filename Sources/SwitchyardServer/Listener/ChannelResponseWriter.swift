@@ -3,8 +3,8 @@ import Hummingbird
 import NIOCore
 import NIOHTTPTypes
 
-/// Where a request's answer goes: its connection's last handler, reached from the answering
-/// task by hops to the connection's event loop.
+/// Where a request's answer goes: its connection's last handler, on the connection's event
+/// loop, where the answering task runs.
 struct ResponseTarget: Sendable {
     let channel: any Channel
     private let context: NIOLoopBound<ChannelHandlerContext>
@@ -36,28 +36,42 @@ struct ResponseTarget: Sendable {
         case failed
     }
 
-    /// One hop to the loop: writes what is given, in order, and flushes.
+    /// Writes what is given, in order, and flushes: at once when the caller runs on the
+    /// connection's event loop (its task does, `EventLoopTaskExecutor`), else in one hop to it.
     func send(head: HTTPResponse?, held: ByteBuffer?, then step: Step, promise: EventLoopPromise<Void>?) {
         let context = self.context
         let handler = self.handler
-        context.eventLoop.execute {
-            let context = context.value
-            let handler = handler.value
-            if var head {
-                head.headerFields[.date] = handler.date.now()
-                context.write(NIOAny(HTTPResponsePart.head(head)), promise: nil)
+        if context.eventLoop.inEventLoop {
+            Self.perform(context: context.value, handler: handler.value, head: head, held: held, then: step, promise: promise)
+        } else {
+            context.eventLoop.execute {
+                Self.perform(context: context.value, handler: handler.value, head: head, held: held, then: step, promise: promise)
             }
-            if let held { context.write(NIOAny(HTTPResponsePart.body(held)), promise: nil) }
-            switch step {
-            case .part(let part):
-                context.writeAndFlush(NIOAny(HTTPResponsePart.body(part)), promise: promise)
-            case .end(let trailers):
-                context.writeAndFlush(NIOAny(HTTPResponsePart.end(trailers)), promise: promise)
-                handler.answered(context: context, failed: false)
-            case .failed:
-                promise?.succeed()
-                handler.answered(context: context, failed: true)
-            }
+        }
+    }
+
+    private static func perform(
+        context: ChannelHandlerContext,
+        handler: HTTP1RequestHandler,
+        head: HTTPResponse?,
+        held: ByteBuffer?,
+        then step: Step,
+        promise: EventLoopPromise<Void>?
+    ) {
+        if var head {
+            head.headerFields[.date] = handler.date.now()
+            context.write(NIOAny(HTTPResponsePart.head(head)), promise: nil)
+        }
+        if let held { context.write(NIOAny(HTTPResponsePart.body(held)), promise: nil) }
+        switch step {
+        case .part(let part):
+            context.writeAndFlush(NIOAny(HTTPResponsePart.body(part)), promise: promise)
+        case .end(let trailers):
+            context.writeAndFlush(NIOAny(HTTPResponsePart.end(trailers)), promise: promise)
+            handler.answered(context: context, failed: false)
+        case .failed:
+            promise?.succeed()
+            handler.answered(context: context, failed: true)
         }
     }
 }

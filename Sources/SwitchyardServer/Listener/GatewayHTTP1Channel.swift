@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import NIOHTTPTypesHTTP1
+import SwitchyardProviders
 
 /// The gateway's HTTP/1 client connections: Hummingbird's server and pipeline (NIO's codec,
 /// `HTTPConnectionStateHandler` for idle and shutdown), with `HTTP1RequestHandler` in place
@@ -14,6 +15,8 @@ struct GatewayHTTP1Channel: ServerChildChannel {
     struct Value: ServerChildChannelValue {
         let channel: any Channel
         let mailbox: RequestMailbox
+        /// Marked closed when the client goes (`HTTP1RequestHandler`); each request gets it.
+        let client: ClientConnection
     }
 
     let responder: GatewayResponder
@@ -40,17 +43,21 @@ struct GatewayHTTP1Channel: ServerChildChannel {
                 HTTPConnectionStateHandler(idleTimeout: idleTimeout.map { .nanoseconds($0.nanoseconds) }, logger: logger)
             )
             let mailbox = RequestMailbox()
-            try pipeline.addHandler(HTTP1RequestHandler(mailbox: mailbox, bodyLimit: bodyLimit))
-            return Value(channel: channel, mailbox: mailbox)
+            let client = ClientConnection()
+            try pipeline.addHandler(HTTP1RequestHandler(mailbox: mailbox, client: client, bodyLimit: bodyLimit))
+            return Value(channel: channel, mailbox: mailbox, client: client)
         }
     }
 
-    /// Answers the connection's requests in order until it closes.
+    /// Answers the connection's requests in order until it closes, on the connection's
+    /// event loop (`EventLoopTaskExecutor`).
     func handle(value: Value, logger: Logger) async {
         await withTaskCancellationHandler {
-            while let delivery = await value.mailbox.next() {
-                let response = await responder(delivery.request, value.channel)
-                await delivery.target.write(response)
+            await withTaskExecutorPreference(EventLoopTaskExecutor(loop: value.channel.eventLoop)) {
+                while let delivery = await value.mailbox.next() {
+                    let response = await responder(delivery.request, value.channel, value.client)
+                    await delivery.target.write(response)
+                }
             }
         } onCancel: {
             value.mailbox.finish()

@@ -4,9 +4,9 @@ import NIOCore
 import NIOHTTP1
 import NIOHTTPTypes
 
-/// Answers a request: the router with the gateway's middleware. It never throws; an error
-/// is an answer.
-typealias GatewayResponder = @Sendable (Request, any Channel) async -> Response
+/// Answers a request that came in on a channel from a client: the router with the
+/// gateway's middleware. It never throws; an error is an answer.
+typealias GatewayResponder = @Sendable (Request, any Channel, ClientConnection) async -> Response
 
 /// The last handler of a client connection's pipeline: it reads each request on the event
 /// loop, its body gathered into one buffer there, and hands it to the connection's task
@@ -47,9 +47,14 @@ final class HTTP1RequestHandler: ChannelInboundHandler, RemovableChannelHandler 
     private var pendingBytes = 0
     private var closeAfterAnswer = false
     private var inputClosed = false
+    /// Marked closed when the client goes: its input ends or the connection closes. The
+    /// listener allows half-closure, so a client that closes its socket shows up first as
+    /// the end of its input; like nginx and Go, that is taken as the client gone.
+    private let client: ClientConnection
 
-    init(mailbox: RequestMailbox, bodyLimit: Int) {
+    init(mailbox: RequestMailbox, client: ClientConnection, bodyLimit: Int) {
         self.mailbox = mailbox
+        self.client = client
         self.bodyLimit = bodyLimit
         self.pendingLimit = bodyLimit + 64 * 1024
     }
@@ -163,6 +168,7 @@ final class HTTP1RequestHandler: ChannelInboundHandler, RemovableChannelHandler 
         // connection, or one whose request can now never end, is closed.
         if case .some(.inputClosed) = event as? ChannelEvent {
             inputClosed = true
+            client.markClosed()
             if !answering { context.close(promise: nil) }
             return
         }
@@ -192,11 +198,13 @@ final class HTTP1RequestHandler: ChannelInboundHandler, RemovableChannelHandler 
         pending.removeAll()
         pendingBytes = 0
         mailbox.finish()
+        client.markClosed()
         context.fireChannelInactive()
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         mailbox.finish()
+        client.markClosed()
     }
 }
 
