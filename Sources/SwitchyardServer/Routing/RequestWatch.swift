@@ -9,7 +9,7 @@ import Synchronization
 /// watchdog task and a waiting task racing the attempts: no extra tasks, no thread of the
 /// global pool woken for the timer. The cancelled task is only touched while it is inside
 /// `guarding`, under the lock that `guarding` takes again before it returns.
-final class RequestWatch: Sendable {
+final class RequestWatch: NIOScheduledCallbackHandler, Sendable {
     /// Why the watch cancelled the attempts.
     enum Reason: Sendable {
         case deadline
@@ -19,7 +19,7 @@ final class RequestWatch: Sendable {
     private struct State {
         var task: TaskHandle?
         var fired: Reason?
-        var timer: Scheduled<Void>?
+        var timer: NIOScheduledCallback?
         var closeRegistration: UInt64?
     }
 
@@ -39,9 +39,10 @@ final class RequestWatch: Sendable {
             let handle = task.map(TaskHandle.init)
             state.withLock { $0.task = handle }
         }
-        let timer = MultiThreadedEventLoopGroup.singleton.any().scheduleTask(deadline: deadline) { [self] in
-            fire(.deadline)
-        }
+        // A scheduled callback, not a task: no promise or closure for a timer nearly always
+        // cancelled. Only a loop shutting down refuses it; the deadline is then taken as past.
+        let timer = try? MultiThreadedEventLoopGroup.singleton.any().scheduleCallback(at: deadline, handler: self)
+        if timer == nil { fire(.deadline) }
         var registration: UInt64?
         if let client {
             registration = client.onClose { [self] in fire(.clientClosed) }
@@ -52,7 +53,7 @@ final class RequestWatch: Sendable {
             state.closeRegistration = registration
         }
         let value = await body()
-        let settled = state.withLock { state -> (Reason?, Scheduled<Void>?, UInt64?) in
+        let settled = state.withLock { state -> (Reason?, NIOScheduledCallback?, UInt64?) in
             state.task = nil
             defer { state.timer = nil; state.closeRegistration = nil }
             return (state.fired, state.timer, state.closeRegistration)
@@ -60,6 +61,11 @@ final class RequestWatch: Sendable {
         settled.1?.cancel()
         if let id = settled.2 { client?.removeOnClose(id) }
         return (value, settled.0)
+    }
+
+    /// The deadline's timer.
+    func handleScheduledCallback(eventLoop: some EventLoop) {
+        fire(.deadline)
     }
 
     private func fire(_ reason: Reason) {
