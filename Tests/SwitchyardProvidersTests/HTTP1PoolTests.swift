@@ -175,9 +175,14 @@ final class CountingServer: Sendable {
 
 @Suite("HTTP1Pool: the lean upstream path for whole answers")
 struct HTTP1PoolTests {
-    static func pool(_ server: CountingServer, max: Int = 4, discardTimeout: TimeAmount = .seconds(1)) throws -> HTTP1Pool {
+    static func pool(
+        _ server: CountingServer,
+        max: Int = 4,
+        discardTimeout: TimeAmount = .seconds(1),
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) throws -> HTTP1Pool {
         let origin = try #require(HTTP1Pool.Origin(url: "http://127.0.0.1:\(server.port)/v1"))
-        return try HTTP1Pool(origin: origin, maxConnections: max, connectTimeoutMs: 1000, discardTimeout: discardTimeout)
+        return try HTTP1Pool(origin: origin, maxConnections: max, connectTimeoutMs: 1000, group: group, discardTimeout: discardTimeout)
     }
 
     static func request() -> HTTPRequestHead {

@@ -81,6 +81,8 @@ public final class HTTP1Pool: Sendable {
         var waiters: [Waiter] = []
         var nextWaiter: UInt64 = 0
         var shutDown = false
+        /// Loops with a connection being opened for them in the background (`warm`).
+        var warming: Set<ObjectIdentifier> = []
     }
 
     public let origin: Origin
@@ -90,6 +92,8 @@ public final class HTTP1Pool: Sendable {
     private let connectTimeout: TimeAmount
     private let sslContext: NIOSSLContext?
     private let group: any EventLoopGroup
+    /// The loops of `group`, for `callerLoop`.
+    private let loopIDs: Set<ObjectIdentifier>
     private let discardTimeout: TimeAmount
     private let state = Mutex(State())
 
@@ -113,6 +117,7 @@ public final class HTTP1Pool: Sendable {
         self.connectTimeout = .milliseconds(Int64(max(1, connectTimeoutMs)))
         self.sslContext = origin.tls ? try NIOSSLContext(configuration: tls) : nil
         self.group = group
+        self.loopIDs = Set(group.makeIterator().map { ObjectIdentifier($0) })
         self.discardTimeout = discardTimeout
     }
 
@@ -191,11 +196,13 @@ public final class HTTP1Pool: Sendable {
         let ticket = HTTP1ExchangeTicket(promise: channel.eventLoop.makePromise(of: HTTP1Answer.self))
         // The deadline and cancellation give up this exchange through the handler, which
         // closes the connection only while this exchange is the one in flight on it.
-        let timeout = channel.eventLoop.scheduleTask(deadline: deadline) {
-            ticket.abandon(.deadlineExceeded)
-            channel.triggerUserOutboundEvent(HTTP1AbortExchange(ticket: ticket, reason: .deadlineExceeded), promise: nil)
+        let timeout = try? channel.eventLoop.scheduleCallback(at: deadline, handler: HTTP1ExchangeDeadline(ticket: ticket, channel: channel))
+        defer { timeout?.cancel() }
+        guard timeout != nil else {
+            // Only a loop shutting down refuses the timer: nothing is sent.
+            ticket.promise.fail(HTTP1ExchangeError.notSent)
+            throw HTTP1ExchangeError.notSent
         }
-        defer { timeout.cancel() }
         var exchange = HTTP1ExchangeHandler.Exchange(head: head, body: body, maxResponseBytes: maxResponseBytes, ticket: ticket)
         // Made before the write: the handler yields into its source. Dropped unread (an
         // answer that is not a 200, a failure), it tells the handler, which ignores it
@@ -224,6 +231,11 @@ public final class HTTP1Pool: Sendable {
     /// Connections open or opening, idle ones, and requests waiting: for tests.
     var counts: (open: Int, idle: Int, waiting: Int) {
         state.withLock { ($0.open, $0.idle.count, $0.waiters.count) }
+    }
+
+    /// The event loops of the idle connections, least recently pooled first: for tests.
+    var idleLoops: [ObjectIdentifier] {
+        state.withLock { $0.idle.map { ObjectIdentifier($0.channel.eventLoop) } }
     }
 
     /// Closes every idle connection and fails the waiters; in-flight exchanges finish or fail.
@@ -260,6 +272,9 @@ public final class HTTP1Pool: Sendable {
 
     private enum LeaseStep {
         case use(Channel)
+        /// Use another loop's idle connection, and open one on the caller's loop for the
+        /// requests after (its slot taken already).
+        case useAndWarm(Channel, any EventLoop)
         case open
         case wait
         case shutDown
@@ -272,6 +287,9 @@ public final class HTTP1Pool: Sendable {
         for channel in stale { channel.close(promise: nil) }
         switch step {
         case .use(let channel): return (channel, true)
+        case .useAndWarm(let channel, let loop):
+            warm(loop)
+            return (channel, true)
         case .shutDown: throw ChannelError.ioOnClosedChannel
         case .open: return (try await connect(), false)
         case .wait: return (try await waitForConnection(deadline: deadline), true)
@@ -279,12 +297,32 @@ public final class HTTP1Pool: Sendable {
     }
 
     /// What a request does for a connection, decided under the lock: an idle one that is
-    /// still open and fresh, else a new one if a slot is free (taken here), else wait.
+    /// still open and fresh (one on the caller's event loop first), else a new one if a
+    /// slot is free (taken here), else wait.
+    ///
+    /// A caller on one of the pool's loops that finds idle connections only on other loops
+    /// takes one of them (a hop between threads costs microseconds; a new connection, to a
+    /// real provider, a TCP and TLS handshake) and, if a slot is free, has one opened on its
+    /// own loop in the background for the requests after (at most one at a time a loop).
     private func decide(_ state: inout State, now: NIODeadline, stale: inout [Channel]) -> LeaseStep {
         if state.shutDown { return .shutDown }
+        let loop = callerLoop
+        if let loop, let local = localIdle(state.idle, on: loop) {
+            let entry = state.idle.remove(at: local)
+            if entry.channel.isActive, now - entry.since < Self.maxIdle { return .use(entry.channel) }
+            if entry.channel.isActive { stale.append(entry.channel) }
+        }
         while let entry = state.idle.popLast() {
             guard entry.channel.isActive else { continue }  // its close settles its slot
-            if now - entry.since < Self.maxIdle { return .use(entry.channel) }
+            if now - entry.since < Self.maxIdle {
+                if let loop, state.open < maxConnections,
+                    state.warming.insert(ObjectIdentifier(loop)).inserted
+                {
+                    state.open += 1
+                    return .useAndWarm(entry.channel, loop)
+                }
+                return .use(entry.channel)
+            }
             stale.append(entry.channel)  // closed by the caller; its close settles its slot
         }
         if state.open < maxConnections {
@@ -292,6 +330,27 @@ public final class HTTP1Pool: Sendable {
             return .open
         }
         return .wait
+    }
+
+    /// The most recently pooled idle connection on `loop`, the caller's (the gateway's
+    /// connection tasks run on one): the exchange then needs no hop to another thread.
+    private func localIdle(_ idle: [Idle], on loop: any EventLoop) -> Int? {
+        var index = idle.endIndex
+        while index > idle.startIndex {
+            index -= 1
+            if idle[index].channel.eventLoop === loop { return index }
+        }
+        return nil
+    }
+
+    /// The calling thread's event loop, when it is one of the pool's: new connections open
+    /// on it and its own idle connections are leased first, so that the caller's later
+    /// requests find a connection on their own thread.
+    private var callerLoop: (any EventLoop)? {
+        guard let loop = MultiThreadedEventLoopGroup.currentEventLoop, loopIDs.contains(ObjectIdentifier(loop)) else {
+            return nil
+        }
+        return loop
     }
 
     /// Waits for a connection to be released, until `deadline` or cancellation.
@@ -325,6 +384,9 @@ public final class HTTP1Pool: Sendable {
                     continuation.resume(throwing: Task.isCancelled ? CancellationError() : HTTP1ExchangeError.deadlineExceeded)
                 case .use(let channel)?:
                     continuation.resume(returning: channel)
+                case .useAndWarm(let channel, let loop)?:
+                    warm(loop)
+                    continuation.resume(returning: channel)
                 case .shutDown?:
                     continuation.resume(throwing: ChannelError.ioOnClosedChannel)
                 case .open?:
@@ -347,12 +409,23 @@ public final class HTTP1Pool: Sendable {
         waiter?.continuation.resume(throwing: error)
     }
 
-    /// Opens a connection (its slot in `open` is taken already).
-    private func connect() async throws -> Channel {
+    /// Opens a connection on `loop` in the background (its slot taken already) and pools it.
+    private func warm(_ loop: any EventLoop) {
+        Task {
+            let opened = try? await connect(on: loop)
+            state.withLock { _ = $0.warming.remove(ObjectIdentifier(loop)) }
+            // A failed connect has given its slot back already.
+            if let opened { settled(opened, reusable: true) }
+        }
+    }
+
+    /// Opens a connection (its slot in `open` is taken already), on `loop` or by default on
+    /// the caller's loop (`callerLoop`), else on any of the group's.
+    private func connect(on loop: (any EventLoop)? = nil) async throws -> Channel {
         let sslContext = self.sslContext
         let serverName = origin.host
         do {
-            return try await ClientBootstrap(group: group)
+            return try await ClientBootstrap(group: loop ?? callerLoop ?? group)
                 .connectTimeout(connectTimeout)
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
                 .channelInitializer { [self] channel in
@@ -422,5 +495,22 @@ public final class HTTP1Pool: Sendable {
                 continuation.resume(throwing: error)
             }
         }
+    }
+}
+
+/// Gives up an exchange at its deadline (a scheduled callback: no promise or closure to make
+/// for a timer that is nearly always cancelled).
+private final class HTTP1ExchangeDeadline: NIOScheduledCallbackHandler, Sendable {
+    let ticket: HTTP1ExchangeTicket
+    let channel: any Channel
+
+    init(ticket: HTTP1ExchangeTicket, channel: any Channel) {
+        self.ticket = ticket
+        self.channel = channel
+    }
+
+    func handleScheduledCallback(eventLoop: some EventLoop) {
+        ticket.abandon(.deadlineExceeded)
+        channel.triggerUserOutboundEvent(HTTP1AbortExchange(ticket: ticket, reason: .deadlineExceeded), promise: nil)
     }
 }
