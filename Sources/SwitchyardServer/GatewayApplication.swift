@@ -3,34 +3,29 @@ import HummingbirdCore
 import Logging
 import NIOCore
 import NIOHTTP1
+import ServiceLifecycle
 import SwitchyardCore
 
-/// Builds the Hummingbird application that serves the gateway's HTTP API (SPEC §3).
+/// Builds the listener and router that serve the gateway's HTTP API (SPEC §3).
 public enum GatewayApplication {
-    /// The application for `runtime`, listening on `host:port` (port 0 = ephemeral).
-    /// `onListening` receives the bound port once the socket is open.
+    /// The HTTP API for `runtime`, listening on `host:port` (port 0 = ephemeral): a service
+    /// to run in a service group. `onListening` receives the bound port once the socket is
+    /// open.
     public static func make(
         runtime: GatewayRuntime,
         host: String,
         port: Int,
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
-    ) -> some ApplicationProtocol {
+    ) -> some Service {
         let router = buildRouter(runtime: runtime)
         var logger = runtime.logger
         logger[metadataKey: "component"] = "http"
-        let channel = http1Channel(runtime.config.server, responder: respond(router.buildResponder(), logger: logger))
-        return Application(
-            router: router,
-            // Hummingbird's own responder (and its per-connection async channel) is not used:
-            // `GatewayHTTP1Channel` answers each request with the router directly.
-            server: HTTPServerBuilder { _ in channel },
-            configuration: .init(address: .hostname(host, port: port), serverName: nil),
-            onServerRunning: { channel in
-                let bound = channel.localAddress?.port ?? port
-                runtime.logger.notice("listening on http://\(host):\(bound)")
-                await onListening(bound)
-            },
-            logger: logger
+        return GatewayListener(
+            host: host,
+            port: port,
+            connection: http1Channel(runtime.config.server, responder: respond(router.buildResponder(), logger: logger)),
+            logger: logger,
+            onListening: onListening
         )
     }
 

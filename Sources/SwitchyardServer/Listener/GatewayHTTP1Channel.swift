@@ -3,16 +3,15 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import NIOHTTPTypesHTTP1
-import SwitchyardProviders
 
-/// The gateway's HTTP/1 client connections: Hummingbird's server and pipeline (NIO's codec,
-/// `HTTPConnectionStateHandler` for idle and shutdown), with `HTTP1RequestHandler` in place
-/// of Hummingbird's per-connection async channel. Requests are read on the event loop and
-/// answered, one at a time, by the connection's task (`handle`), which runs `responder`
-/// (the router) for each.
-struct GatewayHTTP1Channel: ServerChildChannel {
+/// The gateway's HTTP/1 client connections, accepted by `GatewayListener`: Hummingbird's
+/// pipeline (NIO's codec, `HTTPConnectionStateHandler` for idle and shutdown), with
+/// `HTTP1RequestHandler` in place of Hummingbird's per-connection async channel. Requests
+/// are read on the event loop and answered, one at a time, by the connection's task
+/// (`handle`), which runs `responder` (the router) for each.
+struct GatewayHTTP1Channel: Sendable {
     /// The connection, once its pipeline is set up.
-    struct Value: ServerChildChannelValue {
+    struct Value: Sendable {
         let channel: any Channel
         let mailbox: RequestMailbox
         /// Marked closed when the client goes (`HTTP1RequestHandler`); each request gets it.
@@ -27,37 +26,35 @@ struct GatewayHTTP1Channel: ServerChildChannel {
     /// `server.max_body_bytes`: bodies beyond it are not gathered (413).
     let bodyLimit: Int
 
-    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
-        channel.eventLoop.makeCompletedFuture {
-            let pipeline = channel.pipeline.syncOperations
-            try pipeline.configureHTTPServerPipeline(
-                withPipeliningAssistance: false,
-                withErrorHandling: false,
-                withOutboundHeaderValidation: false,
-                withEncoderConfiguration: .init(),
-                withDecoderLimitConfiguration: decoderLimits
-            )
-            try pipeline.addHandler(HTTP1ToHTTPServerCodec(secure: false))
-            try pipeline.addHandlers(additionalChannelHandlers())
-            try pipeline.addHandler(
-                HTTPConnectionStateHandler(idleTimeout: idleTimeout.map { .nanoseconds($0.nanoseconds) }, logger: logger)
-            )
-            let mailbox = RequestMailbox()
-            let client = ClientConnection()
-            try pipeline.addHandler(HTTP1RequestHandler(mailbox: mailbox, client: client, bodyLimit: bodyLimit))
-            return Value(channel: channel, mailbox: mailbox, client: client)
-        }
+    /// Sets up a new connection's pipeline, on its event loop.
+    func setup(channel: any Channel, logger: Logger) throws -> Value {
+        let pipeline = channel.pipeline.syncOperations
+        try pipeline.configureHTTPServerPipeline(
+            withPipeliningAssistance: false,
+            withErrorHandling: false,
+            withOutboundHeaderValidation: false,
+            withEncoderConfiguration: .init(),
+            withDecoderLimitConfiguration: decoderLimits
+        )
+        try pipeline.addHandler(HTTP1ToHTTPServerCodec(secure: false))
+        try pipeline.addHandlers(additionalChannelHandlers())
+        try pipeline.addHandler(
+            HTTPConnectionStateHandler(idleTimeout: idleTimeout.map { .nanoseconds($0.nanoseconds) }, logger: logger)
+        )
+        let mailbox = RequestMailbox()
+        let client = ClientConnection()
+        try pipeline.addHandler(HTTP1RequestHandler(mailbox: mailbox, client: client, bodyLimit: bodyLimit))
+        return Value(channel: channel, mailbox: mailbox, client: client)
     }
 
-    /// Answers the connection's requests in order until it closes, on the connection's
-    /// event loop (`EventLoopTaskExecutor`).
+    /// Answers the connection's requests in order until it closes. `GatewayListener` runs
+    /// it in a task that prefers the connection's event loop (`EventLoopTaskExecutor`), so
+    /// the requests are read, answered and written on one thread.
     func handle(value: Value, logger: Logger) async {
         await withTaskCancellationHandler {
-            await withTaskExecutorPreference(EventLoopTaskExecutor(loop: value.channel.eventLoop)) {
-                while let delivery = await value.mailbox.next() {
-                    let response = await responder(delivery.request, value.channel, value.client)
-                    await delivery.target.write(response)
-                }
+            while let delivery = await value.mailbox.next() {
+                let response = await responder(delivery.request, value.channel, value.client)
+                await delivery.target.write(response)
             }
         } onCancel: {
             value.mailbox.finish()
