@@ -12,7 +12,8 @@ import Testing
 
 /// The gateway's own listener (`GatewayListener`): each accepted connection is answered by
 /// a task on the connection's event loop; graceful shutdown closes idle connections and
-/// ends; cancellation closes every connection; `ConnectionTasks` waits for and cancels them.
+/// ends; cancellation closes every connection; a streamed answer waits for a client that
+/// does not read; `ConnectionTasks` waits for and cancels them.
 @Suite("Gateway listener", .timeLimit(.minutes(1)))
 struct GatewayListenerTests {
     /// What the responder saw of each request: whether it ran on its connection's loop.
@@ -22,12 +23,15 @@ struct GatewayListenerTests {
     }
 
     static func listener(_ seen: Seen, port: @escaping @Sendable (Int) async -> Void) -> GatewayListener {
-        let responder: GatewayResponder = { _, channel, _ in
+        listener(port: port) { _, channel, _ in
             seen.onOwnLoop.withLock {
                 $0.append(channel.eventLoop.inEventLoop && MultiThreadedEventLoopGroup.currentEventLoop === channel.eventLoop)
             }
             return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "ok")))
         }
+    }
+
+    static func listener(port: @escaping @Sendable (Int) async -> Void, responder: @escaping GatewayResponder) -> GatewayListener {
         var logger = Logger(label: "test.listener")
         logger.logLevel = .critical
         return GatewayListener(
@@ -136,5 +140,64 @@ struct GatewayListenerTests {
         try await late.closeFuture.get()  // closed by start
         #expect(first.isActive)
         try await first.close()
+    }
+
+    @Test func aStreamedAnswerWaitsForAClientThatDoesNotRead() async throws {
+        // 64 parts of 1 MiB, streamed; the client stops reading. Without back-pressure every
+        // write would return at once, the parts piling up in the gateway's memory; with it
+        // the writer stops once the sockets' buffers and the channel's watermark are full
+        // (about a dozen parts on loopback), and goes on when the client reads again.
+        let parts = 64
+        let written = Atomic<Int>(0)
+        let part = ByteBuffer(repeating: UInt8(ascii: "x"), count: 1 << 20)
+        let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
+        let listener = Self.listener(port: { portSink.yield($0) }) { _, _, _ in
+            Response(
+                status: .ok,
+                body: ResponseBody { writer in
+                    for _ in 0..<parts {
+                        try await writer.write(part)
+                        written.add(1, ordering: .relaxed)
+                    }
+                    try await writer.finish(nil)
+                })
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            let port = try await Self.start(listener, ports: ports, in: &group)
+            let received = ByteCounter()
+            let client = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .channelOption(.autoRead, value: false)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(received) }
+                }
+                .connect(host: "127.0.0.1", port: port).get()
+            try await client.writeAndFlush(ByteBuffer(string: Self.get))
+            // Wait until the writer has stopped: no progress for 300 ms.
+            var last = -1
+            for _ in 0..<200 where written.load(ordering: .relaxed) != last {
+                last = written.load(ordering: .relaxed)
+                try await Task.sleep(for: .milliseconds(300))
+            }
+            #expect(last < parts / 2, "the writer went on without the client reading: \(last) parts")
+            try await client.setOption(.autoRead, value: true)
+            client.read()
+            // Reading again lets the writer finish: every part written and received (a
+            // writer that never went on would hold this test to its time limit).
+            while written.load(ordering: .relaxed) < parts || received.total.load(ordering: .relaxed) < parts << 20 {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            try await client.close()
+            group.cancelAll()
+        }
+    }
+}
+
+/// Counts the bytes a client channel reads.
+final class ByteCounter: ChannelInboundHandler, Sendable {
+    typealias InboundIn = ByteBuffer
+    let total = Atomic<Int>(0)
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        total.add(Self.unwrapInboundIn(data).readableBytes, ordering: .relaxed)
     }
 }
