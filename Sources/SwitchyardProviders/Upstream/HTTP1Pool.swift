@@ -307,23 +307,18 @@ public final class HTTP1Pool: Sendable {
     private func decide(_ state: inout State, now: NIODeadline, stale: inout [Channel]) -> LeaseStep {
         if state.shutDown { return .shutDown }
         let loop = callerLoop
-        if let loop, let local = localIdle(state.idle, on: loop) {
+        // The most recently pooled connection on the caller's own loop: no hop to another thread.
+        if let loop, let local = state.idle.lastIndex(where: { $0.channel.eventLoop === loop }) {
             let entry = state.idle.remove(at: local)
-            if entry.channel.isActive, now - entry.since < Self.maxIdle { return .use(entry.channel) }
-            if entry.channel.isActive { stale.append(entry.channel) }
+            if Self.lendable(entry, now: now, stale: &stale) { return .use(entry.channel) }
         }
         while let entry = state.idle.popLast() {
-            guard entry.channel.isActive else { continue }  // its close settles its slot
-            if now - entry.since < Self.maxIdle {
-                if let loop, state.open < maxConnections,
-                    state.warming.insert(ObjectIdentifier(loop)).inserted
-                {
-                    state.open += 1
-                    return .useAndWarm(entry.channel, loop)
-                }
-                return .use(entry.channel)
+            guard Self.lendable(entry, now: now, stale: &stale) else { continue }
+            if let loop, state.open < maxConnections, state.warming.insert(ObjectIdentifier(loop)).inserted {
+                state.open += 1
+                return .useAndWarm(entry.channel, loop)
             }
-            stale.append(entry.channel)  // closed by the caller; its close settles its slot
+            return .use(entry.channel)
         }
         if state.open < maxConnections {
             state.open += 1
@@ -332,15 +327,14 @@ public final class HTTP1Pool: Sendable {
         return .wait
     }
 
-    /// The most recently pooled idle connection on `loop`, the caller's (the gateway's
-    /// connection tasks run on one): the exchange then needs no hop to another thread.
-    private func localIdle(_ idle: [Idle], on loop: any EventLoop) -> Int? {
-        var index = idle.endIndex
-        while index > idle.startIndex {
-            index -= 1
-            if idle[index].channel.eventLoop === loop { return index }
-        }
-        return nil
+    /// Whether an idle connection taken out of the pool can be lent: open and fresh. A closed
+    /// one's close settles its slot; a stale open one goes to `stale`, for the caller to close
+    /// (its close then settles its slot).
+    private static func lendable(_ entry: Idle, now: NIODeadline, stale: inout [Channel]) -> Bool {
+        guard entry.channel.isActive else { return false }
+        if now - entry.since < maxIdle { return true }
+        stale.append(entry.channel)
+        return false
     }
 
     /// The calling thread's event loop, when it is one of the pool's: new connections open
