@@ -198,6 +198,26 @@ struct ConfigLoaderProblemTests {
         #expect(missing.warnings == [#"providers.g: api_key is missing; provider "g" is disabled"#])
     }
 
+    @Test func credentialsThatCannotGoInAHeaderAreRefusedWithoutTheirValue() throws {
+        // A key from a file with its newline, through a variable, and an AWS secret with a NUL.
+        let problems = ConfigTesting.problems(
+            """
+            providers:
+              openai: { protocol: openai, api_key: "${OPENAI_API_KEY}" }
+              aws: { protocol: bedrock, region: us-east-1, aws_access_key_id: AKIDEXAMPLE, aws_secret_access_key: "wJalr\\0secret" }
+            """,
+            env: ["OPENAI_API_KEY": "sk-live-value\n"])
+        #expect(
+            problems == [
+                "providers.openai.api_key: contains a control character (a line break at its end?); it cannot be sent in an HTTP header",
+                "providers.aws.aws_secret_access_key: contains a control character (a line break at its end?); it cannot be sent in an HTTP header",
+            ])
+        #expect(!problems.joined().contains("sk-live") && !problems.joined().contains("wJalr"))
+        // A tab and non-ASCII letters can.
+        let loaded = try ConfigTesting.load("providers: { p: { protocol: openai, api_key: \"key\\twith é\" } }")
+        #expect(loaded.config.providers[0].apiKey.value == "key\twith é")
+    }
+
     @Test func deploymentsOnDisabledProvidersWarnButLoad() throws {
         let loaded = try ConfigTesting.load(
             """

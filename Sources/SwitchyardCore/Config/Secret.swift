@@ -12,6 +12,12 @@ public struct Secret: Sendable, Hashable, CustomStringConvertible, CustomDebugSt
     /// Whether the secret resolved to nothing (a provider with an empty key is disabled).
     public var isEmpty: Bool { value.isEmpty }
 
+    /// Whether the value can go in an HTTP header field as it is: no control character but
+    /// a tab (RFC 9110 §5.5). A key read from a file with its trailing newline cannot.
+    public var fitsInHeaderField: Bool {
+        value.utf8.allSatisfy { $0 == 0x09 || ($0 >= 0x20 && $0 != 0x7F) }
+    }
+
     public var description: String { "<redacted>" }
     public var debugDescription: String { "<redacted>" }
 }

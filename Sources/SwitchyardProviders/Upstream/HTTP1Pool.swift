@@ -122,7 +122,8 @@ public final class HTTP1Pool: Sendable {
     }
 
     /// Sends one request and returns the whole answer. `head` gets `host`, `content-length`
-    /// and keep-alive here. Throws `UpstreamFailure` (`connect`, `timeout`) like the AHC path.
+    /// and keep-alive here; its other fields go out as given, unchecked, so they must be
+    /// valid (constant names, values without control characters). Throws `UpstreamFailure` (`connect`, `timeout`) like the AHC path.
     public func execute(
         _ head: HTTPRequestHead,
         body: ByteBuffer,
@@ -429,7 +430,11 @@ public final class HTTP1Pool: Sendable {
                             let hostname = serverName.first?.isNumber == true || serverName.contains(":") ? nil : serverName
                             try sync.addHandler(try NIOSSLClientHandler(context: sslContext, serverHostname: hostname))
                         }
-                        try sync.addHTTPClientHandlers()
+                        // No per-request check of the header fields (NIO's validator walks every
+                        // byte of every field): the names are the adapters' constants, and
+                        // the values are checked where they come in (credentials when the
+                        // config loads, the request id when it is read from the client).
+                        try sync.addHTTPClientHandlers(enableOutboundHeaderValidation: false)
                         try sync.addHandler(HTTP1ExchangeHandler(discardTimeout: discardTimeout) { [weak channel] reusable in
                             guard let channel else { return }
                             self.settled(channel, reusable: reusable)

@@ -64,6 +64,7 @@ extension ConfigLoader {
         }
         let key = section.node("api_key").flatMap { section.reader.interpolated($0, at: section.path("api_key")) }
         provider.apiKey = Secret(key?.value ?? "")
+        requireHeaderSafe(provider.apiKey, "api_key", section)
         if provider.apiKey.isEmpty, wireProtocol?.requiresAPIKey ?? false, !provider.options.hasAlternativeCredentials {
             provider.enabled = false
             let reason: String
@@ -96,7 +97,9 @@ extension ConfigLoader {
     /// The protocol-specific settings; secrets among them become `Secret`s.
     private static func readOptions(_ section: ConfigMappingReader) -> ProviderOptions {
         func secret(_ key: String) -> Secret? {
-            section.node(key).flatMap { section.reader.interpolated($0, at: section.path(key)) }.map { Secret($0.value) }
+            let value = section.node(key).flatMap { section.reader.interpolated($0, at: section.path(key)) }.map { Secret($0.value) }
+            if let value { requireHeaderSafe(value, key, section) }
+            return value
         }
         func text(_ key: String) -> String? {
             section.string(key).flatMap { $0.isEmpty ? nil : $0 }
@@ -110,6 +113,17 @@ extension ConfigLoader {
             project: text("project"),
             location: text("location"),
             credentialsFile: text("credentials_file")
+        )
+    }
+
+    /// Credentials go into request headers, which the upstream client does not check again
+    /// on every request: one that cannot (a control character, typically the newline at the
+    /// end of a key file) is refused here, with its place, never its value.
+    private static func requireHeaderSafe(_ secret: Secret, _ key: String, _ section: ConfigMappingReader) {
+        guard !secret.fitsInHeaderField else { return }
+        section.diagnostics.error(
+            section.path(key),
+            "contains a control character (a line break at its end?); it cannot be sent in an HTTP header"
         )
     }
 
