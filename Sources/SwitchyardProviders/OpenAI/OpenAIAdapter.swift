@@ -101,8 +101,9 @@ public struct OpenAIAdapter: ProviderAdapter {
         preset: OpenAICompatiblePreset
     ) async throws(UpstreamFailure) -> UpstreamReply {
         let (body, headers) = try requestParts(call: call, forceUsage: false, stream: false, preset: preset, extraCapacity: 2)
-        let head = HTTPRequestHead(version: .http1_1, method: .POST, uri: lean.basePath + path, headers: headers)
-        let answer = try await lean.pool.execute(head, body: body, deadline: call.deadline, maxResponseBytes: maxResponseBytes)
+        // Handed over, not shared (`consume`): the pool adds its fields in place.
+        let head = HTTPRequestHead(version: .http1_1, method: .POST, uri: lean.basePath + path, headers: consume headers)
+        let answer = try await lean.pool.execute(consume head, body: body, deadline: call.deadline, maxResponseBytes: maxResponseBytes)
         let status = Int(answer.head.status.code)
         guard (200..<300).contains(status) else {
             var errorBody = answer.body
@@ -124,8 +125,8 @@ public struct OpenAIAdapter: ProviderAdapter {
     public func stream(_ call: ChatCall) async throws(UpstreamFailure) -> ChatEventStream {
         if let lean {
             let (body, headers) = try requestParts(call: call, forceUsage: true, stream: true, preset: preset, extraCapacity: 2)
-            let head = HTTPRequestHead(version: .http1_1, method: .POST, uri: lean.basePath + "/chat/completions", headers: headers)
-            let answer = try await lean.pool.stream(head, body: body, deadline: call.deadline, maxWholeBytes: 1024 * 1024)
+            let head = HTTPRequestHead(version: .http1_1, method: .POST, uri: lean.basePath + "/chat/completions", headers: consume headers)
+            let answer = try await lean.pool.stream(consume head, body: body, deadline: call.deadline, maxWholeBytes: 1024 * 1024)
             guard let stream = answer.body else {
                 throw OpenAIErrorClassifier.classify(status: Int(answer.head.status.code), headers: answer.head.headers, body: answer.wholeBody)
             }

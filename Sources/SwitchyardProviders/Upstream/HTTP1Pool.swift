@@ -125,7 +125,7 @@ public final class HTTP1Pool: Sendable {
     /// and keep-alive here; its other fields go out as given, unchecked, so they must be
     /// valid (constant names, values without control characters). Throws `UpstreamFailure` (`connect`, `timeout`) like the AHC path.
     public func execute(
-        _ head: HTTPRequestHead,
+        _ head: consuming HTTPRequestHead,
         body: ByteBuffer,
         deadline: NIODeadline,
         maxResponseBytes: Int
@@ -139,7 +139,7 @@ public final class HTTP1Pool: Sendable {
     /// it or dropping the body closes the connection). The connection serves one body at a
     /// time, so a stream holds its connection slot until its body ends.
     public func stream(
-        _ head: HTTPRequestHead,
+        _ head: consuming HTTPRequestHead,
         body: ByteBuffer,
         deadline: NIODeadline,
         maxWholeBytes: Int
@@ -149,15 +149,17 @@ public final class HTTP1Pool: Sendable {
     }
 
     private func run(
-        _ head: HTTPRequestHead,
+        _ head: consuming HTTPRequestHead,
         body: ByteBuffer,
         deadline: NIODeadline,
         maxResponseBytes: Int,
         streamed: Bool
     ) async throws(UpstreamFailure) -> (answer: HTTP1Answer, stream: HTTP1BodyStream?) {
-        var head = head
-        head.headers.replaceOrAdd(name: "host", value: hostHeader)
-        head.headers.replaceOrAdd(name: "content-length", value: String(body.readableBytes))
+        // `head` is the caller's, handed over (`consuming`): its fields are set in place,
+        // without a copy, and added rather than replaced when absent (replacing rebuilds them).
+        Self.set("host", to: hostHeader, in: &head.headers)
+        Self.set("content-length", to: String(body.readableBytes), in: &head.headers)
+        let head = head
         // A kept-alive connection the server dropped while it sat idle either refuses the
         // request or closes with no byte of an answer: retried once on another connection,
         // as a failover to another deployment would resend it anyway.
@@ -227,6 +229,14 @@ public final class HTTP1Pool: Sendable {
             channel.triggerUserOutboundEvent(HTTP1AbortExchange(ticket: ticket, reason: .cancelled), promise: nil)
         }
         return (answer, answer.head.status == .ok ? stream : nil)
+    }
+
+    private static func set(_ name: String, to value: String, in fields: inout HTTPHeaders) {
+        if fields.contains(name: name) {
+            fields.replaceOrAdd(name: name, value: value)
+        } else {
+            fields.add(name: name, value: value)
+        }
     }
 
     /// Connections open or opening, idle ones, and requests waiting: for tests.
