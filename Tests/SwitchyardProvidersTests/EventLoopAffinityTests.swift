@@ -1,6 +1,7 @@
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import Synchronization
 import Testing
 
 @testable import SwitchyardProviders
@@ -26,6 +27,31 @@ struct EventLoopAffinityTests {
             return seen
         }
         #expect(seen == [true, true, true, true])
+        try await group.shutdownGracefully()
+    }
+
+    @Test func aJobEnqueuedOnTheLoopByAnotherWaitsBehindTheLoopsOtherWork() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let loop = group.next()
+        let executor = EventLoopTaskExecutor(loop: loop)
+        let order = OrderLog()
+        // On the loop: task A's first job is queued, then other work X. A starts task B,
+        // whose job is queued while A's drain runs: B goes after X, not straight after A.
+        let first = try await loop.submit {
+            let task = Task(executorPreference: executor) { () -> Task<Void, Never> in
+                order.append("A \(loop.inEventLoop)")
+                return Task(executorPreference: executor) {
+                    order.append("B \(loop.inEventLoop)")
+                }
+            }
+            loop.execute { order.append("X") }
+            return task
+        }.get()
+        await first.value.value
+        // A job enqueued from another thread also runs on the loop.
+        let fromOutside = await Task(executorPreference: executor) { loop.inEventLoop }.value
+        #expect(order.entries == ["A true", "X", "B true"])
+        #expect(fromOutside)
         try await group.shutdownGracefully()
     }
 
@@ -94,4 +120,11 @@ struct EventLoopAffinityTests {
         try await group.shutdownGracefully()
         try await outside.shutdownGracefully()
     }
+}
+
+/// What ran, in order, from any thread.
+private final class OrderLog: Sendable {
+    private let state = Mutex<[String]>([])
+    func append(_ entry: String) { state.withLock { $0.append(entry) } }
+    var entries: [String] { state.withLock { $0 } }
 }
