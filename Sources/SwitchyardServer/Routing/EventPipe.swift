@@ -4,14 +4,17 @@ import Synchronization
 /// stream and the task writing to the client.
 ///
 /// The producer waits when `capacity` events are buffered (a slow client slows the upstream
-/// read instead of growing memory); the consumer waits when it is empty.
+/// read instead of growing memory); the consumer waits when it is empty. Its continuations
+/// are unsafe ones, which allocate nothing (a checked one allocates a box each wait, so an
+/// allocation per streamed chunk): each is stored under the lock and taken out under it
+/// before it is resumed, so it is resumed once.
 final class EventPipe<Element: Sendable>: Sendable {
     private struct State {
         var buffer: [Element] = []
         var head = 0
         var end: (any Error)?? = nil
-        var consumer: CheckedContinuation<Element?, any Error>?
-        var producer: CheckedContinuation<Void, Never>?
+        var consumer: UnsafeContinuation<Element?, any Error>?
+        var producer: UnsafeContinuation<Void, Never>?
 
         var count: Int { buffer.count - head }
 
@@ -28,7 +31,7 @@ final class EventPipe<Element: Sendable>: Sendable {
 
         /// The oldest buffered event, and the producer to wake if taking it made room
         /// below `capacity` (resumed by the caller, outside the lock).
-        mutating func take(capacity: Int) -> (Element, CheckedContinuation<Void, Never>?)? {
+        mutating func take(capacity: Int) -> (Element, UnsafeContinuation<Void, Never>?)? {
             guard let element = pop() else { return nil }
             guard count < capacity, let waiting = producer else { return (element, nil) }
             producer = nil
@@ -68,7 +71,7 @@ final class EventPipe<Element: Sendable>: Sendable {
         case .done: return true
         case .wait:
             await withTaskCancellationHandler {
-                await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
                     let resumeNow = state.withLock { state -> Bool in
                         if state.end != nil || state.count < capacity || Task.isCancelled { return true }
                         state.producer = continuation
@@ -77,7 +80,7 @@ final class EventPipe<Element: Sendable>: Sendable {
                     if resumeNow { continuation.resume() }
                 }
             } onCancel: {
-                let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+                let waiter = state.withLock { state -> UnsafeContinuation<Void, Never>? in
                     defer { state.producer = nil }
                     return state.producer
                 }
@@ -89,7 +92,7 @@ final class EventPipe<Element: Sendable>: Sendable {
 
     /// Ends the pipe: the consumer gets the buffered events, then nil (or `error`).
     func finish(throwing error: (any Error)? = nil) {
-        let (consumer, producer) = state.withLock { state -> (CheckedContinuation<Element?, any Error>?, CheckedContinuation<Void, Never>?) in
+        let (consumer, producer) = state.withLock { state -> (UnsafeContinuation<Element?, any Error>?, UnsafeContinuation<Void, Never>?) in
             guard state.end == nil else { return (nil, nil) }
             state.end = .some(error)
             defer {
@@ -115,8 +118,8 @@ final class EventPipe<Element: Sendable>: Sendable {
 
     /// The next event; nil after a clean finish; throws the finishing error.
     func next() async throws -> Element? {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Element?, any Error>) in
-            let (step, producer) = state.withLock { state -> (NextStep, CheckedContinuation<Void, Never>?) in
+        try await withUnsafeThrowingContinuation { (continuation: UnsafeContinuation<Element?, any Error>) in
+            let (step, producer) = state.withLock { state -> (NextStep, UnsafeContinuation<Void, Never>?) in
                 if let (element, producer) = state.take(capacity: capacity) { return (.value(element), producer) }
                 if let end = state.end { return (.end(end), nil) }
                 state.consumer = continuation
