@@ -179,7 +179,7 @@ struct GatewayListenerTests {
                 try await Task.sleep(for: .milliseconds(300))
             }
             #expect(last < parts / 2, "the writer went on without the client reading: \(last) parts")
-            try await client.setOption(.autoRead, value: true)
+            try await client.setOption(.autoRead, value: true).get()
             client.read()
             // Reading again lets the writer finish: every part written and received (a
             // writer that never went on would hold this test to its time limit).
