@@ -1,7 +1,9 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import NIOCore
 import NIOEmbedded
+import NIOHTTPTypes
 import Testing
 
 @testable import SwitchyardServer
@@ -55,6 +57,20 @@ struct ListenerPartsTests {
         }
     }
 
+    @Test func aBodysLastPartAndItsEndGoOutInOneFlush() async throws {
+        let channel = EmbeddedChannel()
+        defer { _ = try? channel.finish(acceptAlreadyClosed: true) }
+        let recorder = OutboundRecorder()
+        let handler = HTTP1RequestHandler(mailbox: RequestMailbox(), client: ClientConnection(), bodyLimit: 1024)
+        try channel.pipeline.syncOperations.addHandlers([recorder, handler])
+        try await channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).get()
+        let target = ResponseTarget(context: try channel.pipeline.syncOperations.context(handler: handler), handler: handler)
+        var writer: any ResponseBodyWriter = ChannelResponseWriter(target: target, head: HTTPResponse(status: .ok), holdsFirstPart: false)
+        try await writer.write(ByteBuffer(string: "data: 1\n\n"))
+        try await writer.finish(lastPart: ByteBuffer(string: "data: [DONE]\n\n"))
+        #expect(recorder.events == ["head", "body 9", "flush", "body 14", "end", "flush"])
+    }
+
     @Test func theDateHeaderHasTheHTTPFormat() {
         var parts = tm()
         var seconds = time_t(784_111_777)  // Sun, 06 Nov 1994 08:49:37 GMT (RFC 9110's example)
@@ -64,5 +80,26 @@ struct ListenerPartsTests {
         gmtime_r(&later, &parts)
         #expect(HTTPDateCache.format(parts) == "Mon, 07 Dec 2026 05:38:37 GMT")
         #expect(HTTPDateCache().now().hasSuffix(" GMT"))
+    }
+}
+
+/// Records the answer's parts and flushes on their way to the socket.
+private final class OutboundRecorder: ChannelOutboundHandler, @unchecked Sendable {
+    typealias OutboundIn = HTTPResponsePart
+    typealias OutboundOut = HTTPResponsePart
+    private(set) var events: [String] = []
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        switch unwrapOutboundIn(data) {
+        case .head: events.append("head")
+        case .body(let part): events.append("body \(part.readableBytes)")
+        case .end: events.append("end")
+        }
+        context.write(data, promise: promise)
+    }
+
+    func flush(context: ChannelHandlerContext) {
+        events.append("flush")
+        context.flush()
     }
 }

@@ -109,18 +109,22 @@ struct StreamRelay: Sendable {
             logger.debug("client went away mid-stream; upstream cancelled")
             return
         }
-        do {
-            if let failureMessage {
-                logger.warning("stream ended by upstream failure", metadata: ["reason": "\(failureMessage)"])
-                try await writer.write(ErrorResponse.streamErrorEvent(message: failureMessage, shape: shape))
-            } else if encoder != nil {
-                for frame in encoder?.finish(usage: usage) ?? [] {
-                    try await writer.write(frame)
-                }
-            } else {
-                try await writer.write(Self.done)
+        // The closing event goes out with the body's end, in one write.
+        let closing: ByteBuffer
+        if let failureMessage {
+            logger.warning("stream ended by upstream failure", metadata: ["reason": "\(failureMessage)"])
+            closing = ErrorResponse.streamErrorEvent(message: failureMessage, shape: shape)
+        } else if encoder != nil {
+            var frames = ByteBuffer()
+            for var frame in encoder?.finish(usage: usage) ?? [] {
+                frames.writeBuffer(&frame)
             }
-            try await writer.finish(nil)
+            closing = frames
+        } else {
+            closing = Self.done
+        }
+        do {
+            try await writer.finish(lastPart: closing)
         } catch {
             logger.debug("client went away before the stream ended")
         }

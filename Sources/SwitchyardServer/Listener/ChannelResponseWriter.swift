@@ -29,10 +29,11 @@ struct ResponseTarget: Sendable {
     }
 
     /// What a hop writes after the held head and part: a part of the body, the answer's
-    /// end, or nothing, the answer having failed.
+    /// end, the body's last part and the end together, or nothing, the answer having failed.
     enum Step {
         case part(ByteBuffer)
         case end(HTTPFields?)
+        case lastPart(ByteBuffer)
         case failed
     }
 
@@ -68,6 +69,10 @@ struct ResponseTarget: Sendable {
             context.writeAndFlush(NIOAny(HTTPResponsePart.body(part)), promise: promise)
         case .end(let trailers):
             context.writeAndFlush(NIOAny(HTTPResponsePart.end(trailers)), promise: promise)
+            handler.answered(context: context, failed: false)
+        case .lastPart(let part):
+            context.write(NIOAny(HTTPResponsePart.body(part)), promise: nil)
+            context.writeAndFlush(NIOAny(HTTPResponsePart.end(nil)), promise: promise)
             handler.answered(context: context, failed: false)
         case .failed:
             promise?.succeed()
@@ -113,5 +118,27 @@ struct ChannelResponseWriter: ResponseBodyWriter {
 
     consuming func finish(_ trailingHeaders: HTTPFields?) async throws {
         target.send(head: head, held: held, then: .end(trailingHeaders), promise: nil)
+    }
+
+    /// Writes `part`, the body's last, and the answer's end in one hop and one flush, so
+    /// one system call (a stream's closing event and the chunked body's end, say).
+    consuming func finish(lastPart part: ByteBuffer) async throws {
+        guard target.channel.isActive else { throw ChannelError.ioOnClosedChannel }
+        target.send(head: head, held: held, then: .lastPart(part), promise: nil)
+    }
+}
+
+extension ResponseBodyWriter {
+    /// Writes `part`, the body's last, and finishes: in one flush when this is the
+    /// listener's writer, else as a write and a finish.
+    mutating func finish(lastPart part: ByteBuffer) async throws {
+        if part.readableBytes == 0 {
+            try await finish(nil)
+        } else if let writer = self as? ChannelResponseWriter {
+            try await writer.finish(lastPart: part)
+        } else {
+            try await write(part)
+            try await finish(nil)
+        }
     }
 }
