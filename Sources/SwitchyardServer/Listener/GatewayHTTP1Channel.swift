@@ -4,9 +4,10 @@ import NIOCore
 import NIOHTTP1
 import NIOHTTPTypesHTTP1
 
-/// The gateway's HTTP/1 client connections, accepted by `GatewayListener`: Hummingbird's
-/// pipeline (NIO's codec, `HTTPConnectionStateHandler` for idle and shutdown), with
-/// `HTTP1RequestHandler` in place of Hummingbird's per-connection async channel. Requests
+/// The gateway's HTTP/1 client connections, accepted by `GatewayListener`: NIO's request
+/// decoder, the gateway's `HTTP1ServerCodec` (HTTPTypes in, bytes out), Hummingbird's
+/// `HTTPConnectionStateHandler` for idle and shutdown, and `HTTP1RequestHandler` in place of
+/// Hummingbird's per-connection async channel. Requests
 /// are read on the event loop and answered, one at a time, by the connection's task
 /// (`handle`), which runs `responder` (the router) for each.
 struct GatewayHTTP1Channel: Sendable {
@@ -29,14 +30,9 @@ struct GatewayHTTP1Channel: Sendable {
     /// Sets up a new connection's pipeline, on its event loop.
     func setup(channel: any Channel, logger: Logger) throws -> Value {
         let pipeline = channel.pipeline.syncOperations
-        try pipeline.configureHTTPServerPipeline(
-            withPipeliningAssistance: false,
-            withErrorHandling: false,
-            withOutboundHeaderValidation: false,
-            withEncoderConfiguration: .init(),
-            withDecoderLimitConfiguration: decoderLimits
-        )
-        try pipeline.addHandler(HTTP1ToHTTPServerCodec(secure: false))
+        let decoder = HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, informationalResponseStrategy: .drop, limitConfiguration: decoderLimits)
+        try pipeline.addHandler(ByteToMessageHandler(decoder))
+        try pipeline.addHandler(HTTP1ServerCodec())
         try pipeline.addHandlers(additionalChannelHandlers())
         try pipeline.addHandler(
             HTTPConnectionStateHandler(idleTimeout: idleTimeout.map { .nanoseconds($0.nanoseconds) }, logger: logger)
