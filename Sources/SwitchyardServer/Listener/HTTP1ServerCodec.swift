@@ -97,7 +97,7 @@ final class HTTP1ServerCodec: ChannelDuplexHandler, RemovableChannelHandler {
         }
         let fields = response.headerFields
         let mayHaveBody = !connect && !(100..<200).contains(code) && code != 204 && code != 304
-        let hasLength = fields[.contentLength] != nil
+        let hasLength = fields.contains(.contentLength)
         var buffer = context.channel.allocator.buffer(capacity: 256)
         buffer.writeStaticString("HTTP/1.1 ")
         Self.writeStatusCode(code, to: &buffer)
