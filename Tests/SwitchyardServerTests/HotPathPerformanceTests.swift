@@ -1,4 +1,8 @@
+import HTTPTypes
 import NIOCore
+import NIOEmbedded
+import NIOHTTP1
+import NIOHTTPTypes
 import SwitchyardCore
 import SwitchyardProviders
 import XCTest
@@ -63,6 +67,33 @@ final class HotPathPerformanceTests: XCTestCase {
                     try? decoder.feed(piece) { _ in events += 1 }
                 }
                 XCTAssertEqual(events, 65)
+            }
+        }
+    }
+
+    /// 1,000 streamed answers written through the client connection's codec: a head of
+    /// five fields, 64 chunks of an SSE event and the end (the bytes are read and dropped).
+    func testResponseEncoding() throws {
+        let channel = EmbeddedChannel()
+        defer { _ = try? channel.finish() }
+        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(HTTPRequestDecoder()))
+        try channel.pipeline.syncOperations.addHandler(HTTP1ServerCodec())
+        var head = HTTPResponse(status: .ok)
+        head.headerFields[.contentType] = "text/event-stream"
+        head.headerFields[.cacheControl] = "no-cache"
+        head.headerFields[HTTPField.Name("x-request-id")!] = "req_0123456789abcdef01234567"
+        head.headerFields[HTTPField.Name("x-switchyard-provider")!] = "openai"
+        head.headerFields[.date] = "Mon, 07 Dec 2026 15:00:00 GMT"
+        let chunk = ByteBuffer(string: #"data: {"id":"chatcmpl-1","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"tok "}}]}"# + "\n\n")
+        let request = ByteBuffer(string: "POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-length: 0\r\n\r\n")
+        measure {
+            for _ in 0..<1_000 {
+                _ = try? channel.writeInbound(request)
+                while (try? channel.readInbound(as: HTTPRequestPart.self)) != nil {}
+                channel.write(HTTPResponsePart.head(head), promise: nil)
+                for _ in 0..<64 { channel.write(HTTPResponsePart.body(chunk), promise: nil) }
+                channel.writeAndFlush(HTTPResponsePart.end(nil), promise: nil)
+                while (try? channel.readOutbound(as: IOData.self)) != nil {}
             }
         }
     }
