@@ -2,7 +2,6 @@ import HummingbirdCore
 import Logging
 import NIOCore
 import NIOHTTP1
-import NIOHTTPTypesHTTP1
 
 /// The gateway's HTTP/1 client connections, accepted by `GatewayListener`: NIO's request
 /// decoder, the gateway's `HTTP1ServerCodec` (HTTPTypes in, bytes out), Hummingbird's

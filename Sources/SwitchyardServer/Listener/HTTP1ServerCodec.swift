@@ -110,10 +110,7 @@ final class HTTP1ServerCodec: ChannelDuplexHandler, RemovableChannelHandler {
             // Framing fields: dropped where NIO's encoder drops them, chunked written below.
             if field.name == .transferEncoding { continue }
             if field.name == .contentLength, !mayHaveBody { continue }
-            buffer.writeString(field.name.rawName)
-            buffer.writeStaticString(": ")
-            buffer.writeString(field.value)
-            buffer.writeStaticString("\r\n")
+            Self.write(field, to: &buffer)
         }
         let chunkedFraming = mayHaveBody && !hasLength
         if chunkedFraming {
@@ -127,12 +124,15 @@ final class HTTP1ServerCodec: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// Writes `fields` as header lines.
     private static func write(_ fields: HTTPFields, to buffer: inout ByteBuffer) {
-        for field in fields {
-            buffer.writeString(field.name.rawName)
-            buffer.writeStaticString(": ")
-            buffer.writeString(field.value)
-            buffer.writeStaticString("\r\n")
-        }
+        for field in fields { write(field, to: &buffer) }
+    }
+
+    /// Writes one header line, its name as given.
+    private static func write(_ field: HTTPField, to buffer: inout ByteBuffer) {
+        buffer.writeString(field.name.rawName)
+        buffer.writeStaticString(": ")
+        buffer.writeString(field.value)
+        buffer.writeStaticString("\r\n")
     }
 
     /// Writes a status code (100–999, as HTTPTypes guarantees) as three digits.
@@ -172,8 +172,10 @@ enum ChunkFraming {
 
     /// The line that opens a chunk of `size` bytes (more than zero).
     static func sizeLine(_ size: Int) -> ByteBuffer {
-        guard size < tableLimit else { return ByteBuffer(string: String(size, radix: 16) + "\r\n") }
-        let digits = size < 0x10 ? 1 : size < 0x100 ? 2 : 3
-        return table.getSlice(at: size * stride, length: digits + 2) ?? ByteBuffer(string: String(size, radix: 16) + "\r\n")
+        if size < tableLimit {
+            let digits = size < 0x10 ? 1 : size < 0x100 ? 2 : 3
+            if let line = table.getSlice(at: size * stride, length: digits + 2) { return line }
+        }
+        return ByteBuffer(string: String(size, radix: 16) + "\r\n")
     }
 }
