@@ -42,4 +42,28 @@ struct OpenAIUsageScanTests {
         let body = #"{"id":"x","choices":[{"index":0,"message":{"role":"assistant","content":"hi"}}],"usage":{"prompt_tokens":7,"completion_tokens":1}}"#
         #expect(OpenAIWire.usage(in: ByteBuffer(string: body)) == TokenUsage(promptTokens: 7, completionTokens: 1))
     }
+
+    static let wholeAnswers: [(String, Bool, TokenUsage?)] = [
+        (#"{"id":"x","choices":[],"usage":{"prompt_tokens":7,"completion_tokens":1}}"#, true, TokenUsage(promptTokens: 7, completionTokens: 1)),
+        (#"{"id":"x","choices":[]}"#, true, nil),
+        (#"{"id":"x","usage":null}"#, true, nil),
+        (#"{"id":"x","note":"no \"usage\" here"}"#, true, nil),
+        (#"{"us\u0061ge":{"prompt_tokens":7,"completion_tokens":1}}"#, true, nil),
+        (#"{"usage":{"prompt_tokens":1},"usage":{"prompt_tokens":2}}"#, true, nil),
+        (#"{"id":"x","usage":{"prompt_tokens":7}"#, false, nil),
+        (#"{"id":"x"} trailing"#, false, nil),
+        (#"{"usage":{"prompt_tokens":7,"completion_tokens":1}},"#, false, nil),
+        ("[]", false, nil),
+        ("", false, nil),
+    ]
+
+    /// A whole answer is checked and its usage read in one walk, with the readings of the
+    /// plain check and `usage(in:)` (`usage` twice reads as none, as it always did).
+    @Test(arguments: wholeAnswers)
+    func wholeAnswerIsCheckedAndReadInOneWalk(body: String, wellFormed: Bool, usage: TokenUsage?) {
+        let checked = OpenAIWire.check(wholeAnswer: ByteBuffer(string: body))
+        #expect(checked.wellFormed == wellFormed)
+        #expect(checked.usage == usage)
+        ParserDriver.wholeAnswerCheckAgrees(ByteBuffer(string: body))
+    }
 }

@@ -36,6 +36,7 @@ enum FuzzTarget: String, CaseIterable {
         case .openAIResponse:
             _ = ParserDriver.openAIResponse(input.buffer)
             ParserDriver.usageScanAgrees(input.buffer)
+            ParserDriver.wholeAnswerCheckAgrees(input.buffer)
             _ = try? ParserDriver.openAIStream(input.pieces)
         case .anthropicResponse:
             let tool = input.choice(2) == 0 ? nil : "json_tool_call"

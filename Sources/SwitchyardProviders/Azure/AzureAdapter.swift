@@ -87,7 +87,7 @@ public struct AzureAdapter: ProviderAdapter {
         } catch {
             throw UpstreamTransportError.classify(error)
         }
-        let wellFormed = body.withUnsafeReadableBytes { JSONTopLevelScanner.scan($0, keys: []) != nil }
+        let (wellFormed, usage) = OpenAIWire.check(wholeAnswer: body)
         guard wellFormed else {
             throw UpstreamFailure(
                 kind: .malformedResponse,
@@ -95,7 +95,7 @@ public struct AzureAdapter: ProviderAdapter {
                 message: "upstream sent a malformed response body"
             )
         }
-        return UpstreamReply(body: body, usage: OpenAIWire.usage(in: body))
+        return UpstreamReply(body: body, usage: usage)
     }
 
     private func failure(from response: HTTPClientResponse) async -> UpstreamFailure {

@@ -115,11 +115,11 @@ public struct OpenAIAdapter: ProviderAdapter {
 
     /// Checks a whole 2xx answer and reads its usage.
     private static func wholeAnswer(_ body: ByteBuffer, status: Int) throws(UpstreamFailure) -> UpstreamReply {
-        let wellFormed = body.withUnsafeReadableBytes { JSONTopLevelScanner.scan($0, keys: []) != nil }
+        let (wellFormed, usage) = OpenAIWire.check(wholeAnswer: body)
         guard wellFormed else {
             throw UpstreamFailure(kind: .malformedResponse, status: status, message: "upstream sent a malformed response body")
         }
-        return UpstreamReply(body: body, usage: OpenAIWire.usage(in: body))
+        return UpstreamReply(body: body, usage: usage)
     }
 
     public func stream(_ call: ChatCall) async throws(UpstreamFailure) -> ChatEventStream {

@@ -82,6 +82,24 @@ enum OpenAIWire {
         let range: Range<Int>? = body.withUnsafeReadableBytes { raw in
             JSONTopLevelScanner.scan(raw, keys: ["usage"])?["usage"]?.value
         }
+        return usage(in: body, at: range)
+    }
+
+    /// Whether a whole answer is one JSON object, and its usage, read in the same walk
+    /// (a separate check and `usage(in:)` would walk it twice); the same readings as those two.
+    static func check(wholeAnswer body: ByteBuffer) -> (wellFormed: Bool, usage: TokenUsage?) {
+        body.withUnsafeReadableBytes { raw in
+            if body.containsBytes(#""usage""#), let members = JSONTopLevelScanner.scan(raw, keys: ["usage"]) {
+                return (true, usage(in: body, at: members["usage"]?.value))
+            }
+            // No `usage`, or the walk declined (a malformed body, or `usage` twice, which
+            // `usage(in:)` reads as no usage): the plain check decides.
+            return (JSONTopLevelScanner.scan(raw, keys: []) != nil, nil)
+        }
+    }
+
+    /// The usage in the member of `body` whose value is at `range` (relative to its reader index).
+    private static func usage(in body: ByteBuffer, at range: Range<Int>?) -> TokenUsage? {
         guard let range, let slice = body.getSlice(at: body.readerIndex + range.lowerBound, length: range.count),
             slice.readableBytes > 4  // not `null`
         else { return nil }

@@ -127,6 +127,15 @@ package enum ParserDriver {
         precondition(OpenAIWire.decodeUsage(usage) == scanned.tokenUsage, "the usage scan read counts the decoder reads differently")
     }
 
+    /// The one-walk check of a whole answer and the two walks it replaces (the plain
+    /// check, then `usage(in:)`) on the same bytes must agree. Traps otherwise (a fuzz finding).
+    package static func wholeAnswerCheckAgrees(_ body: ByteBuffer) {
+        let checked = OpenAIWire.check(wholeAnswer: body)
+        let wellFormed = body.withUnsafeReadableBytes { JSONTopLevelScanner.scan($0, keys: []) != nil }
+        precondition(checked.wellFormed == wellFormed, "the one-walk check of an answer judges its shape differently")
+        precondition(!wellFormed || checked.usage == OpenAIWire.usage(in: body), "the one-walk check of an answer reads its usage differently")
+    }
+
     /// Usage read from an OpenAI-style answer body.
     package static func openAIResponse(_ body: ByteBuffer) -> TokenUsage? {
         OpenAIWire.usage(in: body)
