@@ -86,6 +86,26 @@ struct DeploymentHealthTests {
         #expect(health.snapshot(now: 12 * second).breaker == .closed)
     }
 
+    /// A success resets the failures counted so far (the lock-free path is only for a
+    /// closed breaker with none), and permits go without a lock only while closed.
+    @Test func successBetweenFailuresResetsTheCount() {
+        let health = DeploymentHealth(configuration: .init(breaker: .init(failureThreshold: 3)))
+        health.report(HealthSample(latency: ms, outcome: .error, timestamp: 0))
+        health.report(HealthSample(latency: ms, outcome: .error, timestamp: 1 * second))
+        #expect(health.breakerState == .closed(consecutiveFailures: 2))
+        #expect(health.acquirePermit(now: 1 * second) == .granted)
+        #expect(health.report(HealthSample(latency: ms, outcome: .ok, timestamp: 2 * second)) == nil)
+        #expect(health.breakerState == .closed(consecutiveFailures: 0))
+        #expect(health.report(HealthSample(latency: ms, outcome: .ok, timestamp: 3 * second)) == nil)
+        health.report(HealthSample(latency: ms, outcome: .error, timestamp: 4 * second))
+        health.report(HealthSample(latency: ms, outcome: .error, timestamp: 5 * second))
+        #expect(health.breakerState == .closed(consecutiveFailures: 2))
+        let opened = health.report(HealthSample(latency: ms, outcome: .error, timestamp: 6 * second))
+        #expect(opened?.to == .open(until: 16 * second))
+        #expect(health.acquirePermit(now: 7 * second) == .denied(retryAt: 16 * second))
+        #expect(health.snapshot(now: 7 * second).breaker == .unavailable)
+    }
+
     @Test func rateLimitReportHonoursRetryAfter() {
         let health = DeploymentHealth()
         health.report(HealthSample(latency: ms, outcome: .rateLimited, timestamp: 0), retryAfter: 42 * second)

@@ -4,8 +4,10 @@ import Synchronization
 /// averages, in-flight attempts and the circuit breaker.
 ///
 /// Recording a sample and counting attempts are lock-free (atomics only). The breaker
-/// changes once per attempt and lives in a `Mutex`; every change is mirrored into one
-/// atomic word so `snapshot(now:)` — what the scheduler reads — takes no lock.
+/// lives in a `Mutex`; every change is mirrored into one atomic word, so `snapshot(now:)` —
+/// what the scheduler reads — takes no lock, and neither do an attempt's permit and its
+/// success while the circuit is closed with no failure counted: the mirror answers both,
+/// since they change nothing then. Only failures and an open circuit take the lock.
 public final class DeploymentHealth: Sendable {
     /// The settings in use.
     public let configuration: Configuration
@@ -17,8 +19,11 @@ public final class DeploymentHealth: Sendable {
     private let errorRateBits = Atomic<UInt64>(0)
     private let newestSample = Atomic<UInt64>(0)
     private let breaker: Mutex<CircuitBreaker>
-    /// Bit 0 set: closed. Otherwise bits 1-63 hold the instant a trial becomes available.
-    private let breakerMirror = Atomic<UInt64>(1)
+    /// Bit 0 set: closed, and bit 1 set when it counts consecutive failures. Otherwise
+    /// bits 1-63 hold the instant a trial becomes available.
+    private let breakerMirror = Atomic<UInt64>(DeploymentHealth.closedClean)
+    /// The mirror of a closed breaker that counts no failure.
+    private static let closedClean: UInt64 = 1
 
     /// Creates health data for a deployment with no history.
     public init(configuration: Configuration = Configuration()) {
@@ -103,7 +108,11 @@ public final class DeploymentHealth: Sendable {
 
     /// Asks the breaker whether an attempt may go; may hand out the half-open trial.
     public func acquirePermit(now: UInt64) -> CircuitBreaker.Permit {
-        breaker.withLock { breaker in
+        // A closed breaker grants without changing: the mirror answers, no lock. A change
+        // being made under the lock right now is not yet mirrored; this permit then simply
+        // comes before it.
+        if breakerMirror.load(ordering: .acquiring) & 1 == 1 { return .granted }
+        return breaker.withLock { breaker in
             let permit = breaker.permit(now: now)
             publish(breaker)
             return permit
@@ -113,7 +122,9 @@ public final class DeploymentHealth: Sendable {
     /// Feeds a verdict to the breaker; returns the transition when its state changed.
     @discardableResult
     public func recordBreakerEvent(_ event: CircuitBreaker.Event, now: UInt64) -> CircuitBreaker.Transition? {
-        breaker.withLock { breaker in
+        // A success to a closed breaker with no failure counted changes nothing: no lock.
+        if case .success = event, breakerMirror.load(ordering: .acquiring) == Self.closedClean { return nil }
+        return breaker.withLock { breaker in
             let transition = breaker.record(event, now: now)
             publish(breaker)
             return transition
@@ -182,10 +193,11 @@ public final class DeploymentHealth: Sendable {
 
     private func publish(_ breaker: CircuitBreaker) {
         let word: UInt64
-        if let from = breaker.trialAvailableAt {
-            word = min(from, UInt64.max >> 1) << 1
-        } else {
-            word = 1
+        switch breaker.state {
+        case .closed(let failures):
+            word = failures == 0 ? Self.closedClean : Self.closedClean | 2
+        case .open, .halfOpen:
+            word = min(breaker.trialAvailableAt ?? 0, UInt64.max >> 1) << 1
         }
         breakerMirror.store(word, ordering: .releasing)
     }
