@@ -96,15 +96,17 @@ echo "== warm-up"; for t in "${TARGETS[@]}"; do wrk -t1 -c8 -d2s -s benchmarks/c
 for conns in 1 32 128; do
   for t in "${TARGETS[@]}"; do
     name=${t%%=*}; url=${t#*=}; rps=(); p50=(); p90=(); p99=(); errs=0
-    cpu=()
+    cpu=(); simbusy=()
     for run in $(seq 1 "$RUNS"); do
-      t0=$(cpu_ticks $(proc_of "$name"))
+      t0=$(cpu_ticks $(proc_of "$name")); s0=$(cpu_ticks "$SIM_PID")
       read -r a b c d e < <(wrk_run "$url" "$conns")
-      t1=$(cpu_ticks $(proc_of "$name"))
+      t1=$(cpu_ticks $(proc_of "$name")); s1=$(cpu_ticks "$SIM_PID")
       rps+=("$a"); p50+=("$b"); p90+=("$c"); p99+=("$d"); errs=$((errs + e))
       cpu+=("$(python3 -c "print(($t1-$t0)*$TICK_US/max(1.0,$a*$SECONDS_PER_RUN))")")
+      # The simulator's CPU during the run, in cores: is it the bottleneck?
+      simbusy+=("$(python3 -c "print(($s1-$s0)*$TICK_US/($SECONDS_PER_RUN*1e6))")")
     done
-    R[$name,$conns,cpu]=$(median "${cpu[@]}")
+    R[$name,$conns,cpu]=$(median "${cpu[@]}"); R[$name,$conns,simbusy]=$(median "${simbusy[@]}")
     R[$name,$conns,rps]=$(median "${rps[@]}"); R[$name,$conns,p50]=$(median "${p50[@]}")
     R[$name,$conns,p90]=$(median "${p90[@]}"); R[$name,$conns,p99]=$(median "${p99[@]}"); R[$name,$conns,err]=$errs
     echo "   $name c=$conns rps=${R[$name,$conns,rps]} p50=${R[$name,$conns,p50]}us p99=${R[$name,$conns,p99]}us cpu/req=${R[$name,$conns,cpu]}us errors=$errs"
@@ -191,6 +193,24 @@ for c in (1, 32, 128):
             extra = " | "
         lines.append(f"| {c} | {name} | {g(name,c,'rps'):.0f} | {ms(g(name,c,'p99'))} | {g(name,c,'cpu'):.0f} | {extra} |")
 lines += [""] + lines_after
+# The simulator must never be what limits a proxy's req/s: it answers more directly than
+# through any proxy, and during the proxies' runs it is far from using the cores it could.
+lines += ["", "## Is the simulator the bottleneck?", "",
+          f"The simulator runs {os.cpu_count()} event loops, so it could use up to {os.cpu_count()} cores; "
+          "its CPU is measured during every load run.", "",
+          "| connections | target | req/s | simulator's CPU, cores | simulator directly ÷ target req/s |", "|---|---|---|---|---|"]
+verdicts = []
+for c in (32, 128):
+    for name in ["direct", "gateway"] + (["nginx"] if nginx else []):
+        headroom = g("direct", c, "rps") / g(name, c, "rps")
+        lines.append(f"| {c} | {name} | {g(name,c,'rps'):.0f} | {g(name,c,'simbusy'):.2f} | {headroom:.2f} |")
+        if name != "direct" and headroom < 1.2:
+            verdicts.append(f"{name} at {c} connections answered {1/headroom:.0%} of the simulator's direct req/s")
+        if name != "direct" and g(name, c, "simbusy") > 0.8 * os.cpu_count():
+            verdicts.append(f"during {name}'s run at {c} connections the simulator used {g(name,c,'simbusy'):.2f} of {os.cpu_count()} cores")
+lines += ["", "Verdict: " + ("the simulator may limit these runs: " + "; ".join(verdicts) + "." if verdicts else
+          "not the bottleneck. Every proxy answered at most 1/1.2 of what the simulator answers directly, "
+          "and while the proxies ran the simulator used under 80% of the cores it could use.")]
 def added(target, base, metric, q):
     if target is None or target[metric][q] is None or base[metric][q] is None: return "-"
     return f"{target[metric][q] - base[metric][q]:.3f}"
