@@ -17,24 +17,32 @@ public enum GatewayApplication {
         port: Int,
         onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some Service {
-        let router = buildRouter(runtime: runtime)
+        let (router, direct) = buildRoutes(runtime: runtime)
         var logger = runtime.logger
         logger[metadataKey: "component"] = "http"
         return GatewayListener(
             host: host,
             port: port,
-            connection: http1Channel(runtime.config.server, responder: respond(router.buildResponder(), logger: logger)),
+            connection: http1Channel(runtime.config.server, responder: respond(router.buildResponder(), direct: direct, logger: logger)),
             logger: logger,
             onListening: onListening
         )
     }
 
-    /// The router's answer to a request. Errors the middleware did not shape (it shapes
-    /// them all) become a bare 500, as in Hummingbird's own server.
-    static func respond(_ responder: some HTTPResponder<GatewayRequestContext>, logger: Logger) -> GatewayResponder {
+    /// The answer to a request: its direct route's (`DirectRoutes`), else the router's.
+    /// Errors the middleware did not shape (it shapes them all) become a bare 500, as in
+    /// Hummingbird's own server.
+    static func respond(
+        _ responder: some HTTPResponder<GatewayRequestContext>,
+        direct: DirectRoutes,
+        logger: Logger
+    ) -> GatewayResponder {
         { request, channel, client in
             let context = GatewayRequestContext(source: .init(channel: channel, logger: logger), client: client)
             do {
+                if let handler = direct.handler(for: request) {
+                    return try await handler(request, context)
+                }
                 return try await responder.respond(to: request, context: context)
             } catch {
                 return Response(status: .internalServerError)
@@ -61,7 +69,8 @@ public enum GatewayApplication {
         )
     }
 
-    static func buildRouter(runtime: GatewayRuntime) -> Router<GatewayRequestContext> {
+    /// The router, and the direct routes of its `POST` endpoints with the same middleware.
+    static func buildRoutes(runtime: GatewayRuntime) -> (router: Router<GatewayRequestContext>, direct: DirectRoutes) {
         let executor = RequestExecutor(runtime: runtime, planner: runtime.planner, observer: runtime.telemetry.executionObserver)
         let chat = ChatCompletionsHandler(runtime: runtime, executor: executor)
         let embeddings = EmbeddingsHandler(runtime: runtime, executor: executor)
@@ -71,24 +80,45 @@ public enum GatewayApplication {
         let metrics = MetricsHandler(runtime: runtime)
 
         let router = Router(context: GatewayRequestContext.self)
-        router.add(middleware: ErrorShapeMiddleware())
+        let errorShape = ErrorShapeMiddleware<GatewayRequestContext>()
+        router.add(middleware: errorShape)
         router.get("/health") { _, _ in health.full() }
         router.get("/health/live") { _, _ in health.live() }
         router.get("/health/ready") { _, _ in health.ready() }
         router.get("/metrics") { _, _ in metrics.scrape() }
 
         // The concurrency cap comes first: a request refused for overload costs no more work.
-        let limiter = ConcurrencyLimiter(limit: runtime.config.server.maxConcurrentRequests)
+        let limit = ConcurrencyLimitMiddleware<GatewayRequestContext>(limiter: ConcurrencyLimiter(limit: runtime.config.server.maxConcurrentRequests))
+        let auth = AuthMiddleware<GatewayRequestContext>(runtime: runtime)
         let v1 = router.group("v1")
-            .add(middleware: ConcurrencyLimitMiddleware(limiter: limiter))
-            .add(middleware: AuthMiddleware(runtime: runtime))
-        v1.post("chat/completions") { request, context in await chat.handle(request, client: context.client) }
-        v1.post("messages") { request, context in await messages.handle(request, client: context.client) }
-        v1.post("embeddings") { request, context in await embeddings.handle(request, client: context.client) }
+            .add(middleware: limit)
+            .add(middleware: auth)
+        let posts: [(path: String, handler: DirectRoutes.Handler)] = [
+            ("chat/completions", { request, context in await chat.handle(request, client: context.client) }),
+            ("messages", { request, context in await messages.handle(request, client: context.client) }),
+            ("embeddings", { request, context in await embeddings.handle(request, client: context.client) }),
+        ]
+        for post in posts {
+            v1.post(RouterPath(post.path), use: post.handler)
+        }
+        // The same middleware as the router's: error shape, then the limit, then the key.
+        let direct = DirectRoutes(
+            routes: posts.map { post in
+                let endpoint = post.handler
+                let handler: DirectRoutes.Handler = { request, context in
+                    try await errorShape.handle(request, context: context) { request, context in
+                        try await limit.handle(request, context: context) { request, context in
+                            try await auth.handle(request, context: context, next: endpoint)
+                        }
+                    }
+                }
+                return (path: "/v1/" + post.path, handler: handler)
+            }
+        )
         v1.get("models") { _, _ in models.list() }
         v1.get("models/{id}") { _, context in
             models.one(context.parameters.get("id") ?? "")
         }
-        return router
+        return (router, direct)
     }
 }

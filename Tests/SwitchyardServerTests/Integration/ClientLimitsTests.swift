@@ -131,6 +131,11 @@ struct ClientLimitsTests {
             #expect(refused.errorField.type == "service_unavailable")
             #expect(refused.header("retry-after") == "1")
             #expect(refused.header("x-should-retry") == "true")
+            // The permits held through the direct route are the router's too (one limiter).
+            let refusedByRouter = try await http.post(
+                gateway.baseURL + "/v1/chat/completions?via=router", body: Harness.chatBody(model: "gpt-4o-mini"), headers: Harness.auth)
+            #expect(refusedByRouter.status == 503)
+            #expect(refusedByRouter.errorField.code == "overloaded")
             // Operators still see the gateway while it sheds load.
             let health = try await http.get(gateway.baseURL + "/health/live")
             #expect(health.status == 200)

@@ -49,11 +49,14 @@ struct ErrorResponsesTests {
 
     @Test func missingOrWrongKeyIs401BeforeAnyUpstream() async throws {
         try await Harness.withGateway(simulators: Self.okSim(), Self.config) { gateway, sims in
-            for headers in [[:], ["authorization": "Bearer nope"], ["authorization": "Basic abc"], ["authorization": "Bearer "]] {
-                let reply = try await http.post(gateway.baseURL + "/v1/chat/completions", body: Harness.chatBody(model: "gpt-4o-mini"), headers: headers)
-                #expect(reply.status == 401)
-                #expect(reply.errorField.code == "invalid_api_key")
-                #expect(reply.errorField.type == "authentication_error")
+            // The exact path takes the direct route (`DirectRoutes`); with a query it takes the router's.
+            for path in ["/v1/chat/completions", "/v1/chat/completions?via=router"] {
+                for headers in [[:], ["authorization": "Bearer nope"], ["authorization": "Basic abc"], ["authorization": "Bearer "]] {
+                    let reply = try await http.post(gateway.baseURL + path, body: Harness.chatBody(model: "gpt-4o-mini"), headers: headers)
+                    #expect(reply.status == 401, "\(path)")
+                    #expect(reply.errorField.code == "invalid_api_key")
+                    #expect(reply.errorField.type == "authentication_error")
+                }
             }
             let models = try await http.get(gateway.baseURL + "/v1/models")
             #expect(models.status == 401)
