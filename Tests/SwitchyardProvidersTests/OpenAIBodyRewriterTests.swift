@@ -150,6 +150,44 @@ struct OpenAIBodyRewriterTests {
         }
     }
 
+    @Test func theScanForOneOrTwoKeysFindsWhatTheDictionaryScanFinds() throws {
+        let bodies = [
+            #"{"model":"a","stream_options":{"include_usage":false},"x":1}"#,
+            #" { "a" : [1, {"model": 2}] , "model":"x" } "#,
+            #"{"mod\u0065l":"escaped","stream_\u006fptions":null}"#,
+            #"{"model":"a","model":"b"}"#,
+            #"{"stream_options":{},"stream_options":{}}"#,
+            #"{"usage":{"prompt_tokens":1},"usage":null}"#,
+            #"{"usage":{"prompt_tokens":1}}"#,
+            #"{"mod\x":1}"#,
+            #"{"model":"a",}"#,
+            #"{}"#,
+            #"[]"#,
+            "",
+        ]
+        for body in bodies {
+            let bytes = Array(body.utf8)
+            let pair = JSONTopLevelScanner.scan(bytes, "model", "stream_options")
+            let dictionary = JSONTopLevelScanner.scan(bytes, keys: ["model", "stream_options"])
+            #expect((pair == nil) == (dictionary == nil), "\(body)")
+            #expect(pair?.first == dictionary?["model"], "\(body)")
+            #expect(pair?.second == dictionary?["stream_options"], "\(body)")
+            let usage = JSONTopLevelScanner.scan(bytes, "usage")
+            let usageDictionary = JSONTopLevelScanner.scan(bytes, keys: ["usage"])
+            #expect((usage == nil) == (usageDictionary == nil), "\(body)")
+            #expect(usage?.first == usageDictionary?["usage"], "\(body)")
+            #expect(usage?.second == nil)
+            ParserDriver.keyScansAgree(ByteBuffer(string: body))
+        }
+        // Escaped keys are the keys they spell; a duplicate declines.
+        let escaped = try #require(JSONTopLevelScanner.scan(Array(bodies[2].utf8), "model", "stream_options"))
+        #expect(escaped.first != nil && escaped.second != nil)
+        #expect(JSONTopLevelScanner.scan(Array(bodies[3].utf8), "model") == nil)
+        #expect(JSONTopLevelScanner.scan(Array(bodies[3].utf8), "usage") != nil)
+        #expect(JSONTopLevelScanner.scan(Array(bodies[4].utf8), "model") != nil)
+        #expect(JSONTopLevelScanner.scan(Array(bodies[4].utf8), "model", "stream_options") == nil)
+    }
+
     @Test func scannerReportsMemberAndValueRanges() throws {
         let text = #" { "a" : [1, {"model": 2}] , "model":"x" } "#
         let bytes = Array(text.utf8)

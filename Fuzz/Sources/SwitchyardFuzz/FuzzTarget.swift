@@ -37,6 +37,7 @@ enum FuzzTarget: String, CaseIterable {
             _ = ParserDriver.openAIResponse(input.buffer)
             ParserDriver.usageScanAgrees(input.buffer)
             ParserDriver.wholeAnswerCheckAgrees(input.buffer)
+            ParserDriver.keyScansAgree(input.buffer)
             _ = try? ParserDriver.openAIStream(input.pieces)
         case .anthropicResponse:
             let tool = input.choice(2) == 0 ? nil : "json_tool_call"
@@ -82,6 +83,7 @@ enum FuzzTarget: String, CaseIterable {
             (JSONTopLevelScanner.scan(raw, keys: ["model", "stream", "stream_options"]),
              JSONTopLevelScanner.members(raw), JSONTopLevelScanner.elements(raw))
         }
+        ParserDriver.keyScansAgree(body)
         let isObject = (try? JSONSerialization.jsonObject(with: Data(buffer: body), options: [.fragmentsAllowed])) is [String: Any]
         let forceUsage = input.choice(2) == 0
         if let out = OpenAIBodyRewriter.rewrite(body, upstreamModel: "up/model-1", forceUsage: forceUsage), isObject {

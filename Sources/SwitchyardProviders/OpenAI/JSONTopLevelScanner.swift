@@ -39,6 +39,40 @@ public enum JSONTopLevelScanner {
         return wellFormed ? found : nil
     }
 
+    /// `scan` for one or two keys, the members found in place of a dictionary: the
+    /// request and response paths look up `model` and `stream_options`, or `usage`, on every
+    /// request, and a dictionary of them cost an allocation and the keys' hashing each time.
+    /// The same readings as `scan(bytes, keys: [first, second])`.
+    public static func scan<Bytes: RandomAccessCollection>(
+        _ bytes: Bytes,
+        _ first: StaticString,
+        _ second: StaticString? = nil
+    ) -> (first: Member?, second: Member?)? where Bytes.Element == UInt8, Bytes.Index == Int {
+        var found: (first: Member?, second: Member?) = (nil, nil)
+        let wellFormed = walkMembers(bytes) { keyRange, member, value in
+            let key = bytes[(keyRange.lowerBound + 1)..<(keyRange.upperBound - 1)]
+            let isFirst: Bool
+            let isSecond: Bool
+            if key.contains(UInt8(ascii: "\\")) {
+                guard let unescaped = unescape(key) else { return false }
+                isFirst = unescaped.utf8.elementsEqual(first.bytes)
+                isSecond = second.map { unescaped.utf8.elementsEqual($0.bytes) } ?? false
+            } else {
+                isFirst = key.elementsEqual(first.bytes)
+                isSecond = second.map { key.elementsEqual($0.bytes) } ?? false
+            }
+            if isFirst {
+                guard found.first == nil else { return false }
+                found.first = Member(member: member, value: value)
+            } else if isSecond {
+                guard found.second == nil else { return false }
+                found.second = Member(member: member, value: value)
+            }
+            return true
+        }
+        return wellFormed ? found : nil
+    }
+
     /// Walks the members of `bytes` (exactly one JSON object, whitespace around it allowed),
     /// calling `visit` with each member's key (quotes included), whole member and value
     /// ranges. False when the object is malformed or `visit` returned false.
@@ -215,5 +249,12 @@ public enum JSONTopLevelScanner {
             }
             return i > start
         }
+    }
+}
+
+extension StaticString {
+    /// The string's UTF-8 bytes (a literal's, which has them).
+    fileprivate var bytes: UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: utf8Start, count: utf8CodeUnitCount)
     }
 }

@@ -10,25 +10,24 @@ public enum OpenAIBodyRewriter {
     /// Returns `body` with `model` set to `upstreamModel`; when `forceUsage` is true, also
     /// with `stream_options.include_usage` on. Nil if `body` is not a JSON object.
     public static func rewrite(_ body: ByteBuffer, upstreamModel: String, forceUsage: Bool) -> ByteBuffer? {
-        let keys = forceUsage ? ["model", "stream_options"] : ["model"]
-        let scanned: [String: JSONTopLevelScanner.Member]? = body.withUnsafeReadableBytes { raw in
-            JSONTopLevelScanner.scan(raw, keys: keys)
+        let scanned = body.withUnsafeReadableBytes { raw in
+            JSONTopLevelScanner.scan(raw, "model", forceUsage ? "stream_options" : nil)
         }
-        guard let members = scanned else { return nil }
+        guard let (model, options) = scanned else { return nil }
 
         var edits: [(range: Range<Int>, replacement: String)] = []
         let modelValue = JSONString.encode(upstreamModel)
-        if let model = members["model"] {
+        if let model {
             edits.append((model.value, modelValue))
         }
         if forceUsage {
-            if let options = members["stream_options"] {
+            if let options {
                 edits.append((options.value, #"{"include_usage":true}"#))
             }
         }
         var insertions = ""
-        if members["model"] == nil { insertions += #""model":"# + modelValue + "," }
-        if forceUsage && members["stream_options"] == nil { insertions += includeUsageMember + "," }
+        if model == nil { insertions += #""model":"# + modelValue + "," }
+        if forceUsage && options == nil { insertions += includeUsageMember + "," }
 
         edits.sort { $0.range.lowerBound < $1.range.lowerBound }
         var output = ByteBufferAllocator().buffer(capacity: body.readableBytes + modelValue.utf8.count + insertions.utf8.count + 8)

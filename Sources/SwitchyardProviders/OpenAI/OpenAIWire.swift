@@ -80,7 +80,7 @@ enum OpenAIWire {
         guard body.containsBytes(#""usage""#) else { return nil }
         // Decode only the `usage` member's bytes, not the whole answer.
         let range: Range<Int>? = body.withUnsafeReadableBytes { raw in
-            JSONTopLevelScanner.scan(raw, keys: ["usage"])?["usage"]?.value
+            JSONTopLevelScanner.scan(raw, "usage")?.first?.value
         }
         return usage(in: body, at: range)
     }
@@ -89,8 +89,8 @@ enum OpenAIWire {
     /// (a separate check and `usage(in:)` would walk it twice); the same readings as those two.
     static func check(wholeAnswer body: ByteBuffer) -> (wellFormed: Bool, usage: TokenUsage?) {
         body.withUnsafeReadableBytes { raw in
-            if body.containsBytes(#""usage""#), let members = JSONTopLevelScanner.scan(raw, keys: ["usage"]) {
-                return (true, usage(in: body, at: members["usage"]?.value))
+            if body.containsBytes(#""usage""#), let members = JSONTopLevelScanner.scan(raw, "usage") {
+                return (true, usage(in: body, at: members.first?.value))
             }
             // No `usage`, or the walk declined (a malformed body, or `usage` twice, which
             // `usage(in:)` reads as no usage): the plain check decides.

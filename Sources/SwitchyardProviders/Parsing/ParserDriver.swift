@@ -136,6 +136,23 @@ package enum ParserDriver {
         precondition(!wellFormed || checked.usage == OpenAIWire.usage(in: body), "the one-walk check of an answer reads its usage differently")
     }
 
+    /// The scan for one or two keys and the dictionary scan on the same bytes must find
+    /// the same members, and decline the same bodies. Traps otherwise (a fuzz finding).
+    package static func keyScansAgree(_ body: ByteBuffer) {
+        body.withUnsafeReadableBytes { raw in
+            let pair = JSONTopLevelScanner.scan(raw, "model", "stream_options")
+            let dictionary = JSONTopLevelScanner.scan(raw, keys: ["model", "stream_options"])
+            precondition(
+                pair?.first == dictionary?["model"] && pair?.second == dictionary?["stream_options"] && (pair == nil) == (dictionary == nil),
+                "the two-key scan reads the members differently")
+            let single = JSONTopLevelScanner.scan(raw, "usage")
+            let singleDictionary = JSONTopLevelScanner.scan(raw, keys: ["usage"])
+            precondition(
+                single?.first == singleDictionary?["usage"] && single?.second == nil && (single == nil) == (singleDictionary == nil),
+                "the one-key scan reads the member differently")
+        }
+    }
+
     /// Usage read from an OpenAI-style answer body.
     package static func openAIResponse(_ body: ByteBuffer) -> TokenUsage? {
         OpenAIWire.usage(in: body)
