@@ -3,6 +3,7 @@ import NIOCore
 import NIOEmbedded
 import NIOHTTP1
 import NIOHTTPTypes
+import NIOHTTPTypesHTTP1
 import Testing
 
 @testable import SwitchyardServer
@@ -133,5 +134,38 @@ struct HTTP1ServerCodecTests {
         channel.writeAndFlush(HTTPResponsePart.end(nil), promise: ended)
         #expect(throws: Never.self) { try ended.futureResult.wait() }
         #expect(try Self.written(channel) == "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+    }
+
+    /// Each request head the codec reads becomes the HTTPTypes request NIO's conversion
+    /// makes of it; the codec skips only that conversion's URL parse, for a path target.
+    @Test func aRequestHeadBecomesTheRequestNIOsConversionMakes() throws {
+        var headers = HTTPHeaders([("Host", "GW.Example:8080"), ("content-type", "application/json"), ("Cookie", "a=1; b=2")])
+        headers.add(name: "HOST", value: "second.example")
+        let targets = [
+            "/v1/chat/completions", "/v1/chat/completions?stream=1&x=%20y", "/", "//double/slash", "/a/../b/./c",
+            "/p%zz", "/p?q#fragment", "/[bracket]", "/sp ace", "/\u{00e9}t\u{00e9}", "/:colon:@at",
+            "http://gw.example/v1/models?x=1", "https://other/", "*", "gw.example:443", "",
+        ]
+        var random = SystemRandomNumberGenerator()
+        let alphabet = Array("abcXYZ019/?#%:@[]!$&'()*+,;=-._~ \u{00e9}")
+        let generated = (0..<500).map { _ in
+            "/" + String((0..<Int.random(in: 0...24, using: &random)).map { _ in alphabet.randomElement(using: &random) ?? "a" })
+        }
+        for method in [HTTPMethod.GET, .POST, .PUT, .RAW(value: "BREW")] {
+            for target in targets + generated {
+                let head = HTTPRequestHead(version: .http1_1, method: method, uri: target, headers: headers)
+                let expected = Result { try HTTPRequest(head, secure: false, splitCookie: false) }
+                let read = Result { try HTTP1ServerCodec.request(from: head) }
+                switch (expected, read) {
+                case (.success(let expected), .success(let read)):
+                    #expect(read == expected, "\(method) \(target)")
+                    #expect(read.path == expected.path && read.authority == expected.authority)
+                case (.failure, .failure):
+                    break
+                default:
+                    Issue.record("\(method) \(target): \(expected) against \(read)")
+                }
+            }
+        }
     }
 }

@@ -39,7 +39,7 @@ final class HTTP1ServerCodec: ChannelDuplexHandler, RemovableChannelHandler {
         case .head(let head):
             methods.append(head.method)
             do {
-                let request = try HTTPRequest(head, secure: false, splitCookie: false)
+                let request = try Self.request(from: head)
                 context.fireChannelRead(wrapInboundOut(.head(request)))
             } catch {
                 context.fireErrorCaught(error)
@@ -49,6 +49,24 @@ final class HTTP1ServerCodec: ChannelDuplexHandler, RemovableChannelHandler {
         case .end(let trailers):
             context.fireChannelRead(wrapInboundOut(.end(trailers.map { HTTPFields($0, splitCookie: false) })))
         }
+    }
+
+    /// `HTTPRequest(head, secure: false, splitCookie: false)`, without its URL parse when
+    /// the target is a path (origin form, as clients send it). That conversion parses every
+    /// target with Foundation's `URLComponents` to turn an absolute-form target into a path;
+    /// a target that starts with `/` has no scheme and comes back unchanged, so it is taken
+    /// as it is. Any other target (absolute form, `*`, an authority) still goes through it.
+    static func request(from head: HTTPRequestHead) throws -> HTTPRequest {
+        guard head.uri.utf8.first == UInt8(ascii: "/") else {
+            return try HTTPRequest(head, secure: false, splitCookie: false)
+        }
+        return HTTPRequest(
+            method: try HTTPRequest.Method(head.method),
+            scheme: "http",
+            authority: head.headers.first(name: "host"),
+            path: head.uri,
+            headerFields: HTTPFields(head.headers, splitCookie: false)
+        )
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
