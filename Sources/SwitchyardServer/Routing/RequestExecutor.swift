@@ -39,29 +39,37 @@ struct RequestExecutor: Sendable {
         let watch = RequestWatch(deadline: NIODeadline.now() + .nanoseconds(max(0, remaining.nanoseconds)), client: client)
         // One child task runs the attempts so that the watch can cancel it (and the upstream
         // calls under it) at the deadline or when the client goes, without cancelling the
-        // connection's own task; the group waits for it to unwind before answering.
-        let result: Result<Served<Value>, GatewayError> = await withTaskGroup(of: Result<Served<Value>, GatewayError>.self) { group in
-            group.addTask {
-                let (outcome, fired) = await watch.guarding { () async -> Result<Served<Value>, GatewayError> in
-                    do throws(GatewayError) {
-                        return .success(try await self.attemptLoop(plan: plan, deadline: deadline, stream: stream, operation: operation))
-                    } catch {
-                        return .failure(error)
-                    }
-                }
-                switch (outcome, fired) {
-                case (.success, _), (.failure, nil):
-                    // A success that raced the deadline is still served.
-                    return outcome
-                case (.failure, .deadline):
-                    return .failure(FailoverPolicy.slaExceeded(plan))
-                case (.failure, .clientClosed):
-                    return .failure(.clientClosed)
-                }
+        // connection's own task; awaiting it waits for it to unwind before answering. An
+        // `async let` child is allocated from this task's own allocator, where a task group
+        // and its task cost five allocations.
+        async let outcome = guardedAttempts(plan: plan, deadline: deadline, stream: stream, watch: watch, operation: operation)
+        return try await outcome.get()
+    }
+
+    /// The attempts under `watch`: what a fired watch ended becomes the SLA's 504 or the
+    /// client's close; a success that raced the deadline is still served.
+    private func guardedAttempts<Value: Sendable>(
+        plan: RoutePlan,
+        deadline: ContinuousClock.Instant,
+        stream: Bool,
+        watch: RequestWatch,
+        operation: @escaping Operation<Value>
+    ) async -> Result<Served<Value>, GatewayError> {
+        let (outcome, fired) = await watch.guarding { () async -> Result<Served<Value>, GatewayError> in
+            do throws(GatewayError) {
+                return .success(try await self.attemptLoop(plan: plan, deadline: deadline, stream: stream, operation: operation))
+            } catch {
+                return .failure(error)
             }
-            return await group.next() ?? .failure(FailoverPolicy.slaExceeded(plan))
         }
-        return try result.get()
+        switch (outcome, fired) {
+        case (.success, _), (.failure, nil):
+            return outcome
+        case (.failure, .deadline):
+            return .failure(FailoverPolicy.slaExceeded(plan))
+        case (.failure, .clientClosed):
+            return .failure(.clientClosed)
+        }
     }
 
     /// The outcome of one attempt (or a primary and its hedge).
