@@ -26,18 +26,20 @@ public enum RawConnection {
     }
 
     /// Connects to `127.0.0.1:port`, writes each piece of `sends` after its delay, and reads
-    /// until the server closes the connection or `readLimit` passes (then closes it).
+    /// until the server closes the connection or `readLimit` passes (then closes it). With
+    /// `closeOutputAfterSends`, the client then closes its side (a half-close: it still reads).
     public static func exchange(
         port: Int,
         sends: [(after: Duration, text: String)],
-        readLimit: Duration = .seconds(10)
+        readLimit: Duration = .seconds(10),
+        closeOutputAfterSends: Bool = false
     ) async throws -> Outcome {
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connect(host: "127.0.0.1", port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try NIOAsyncChannel<ByteBuffer, ByteBuffer>(
                         wrappingChannelSynchronously: channel,
-                        configuration: .init(isOutboundHalfClosureEnabled: false)
+                        configuration: .init(isOutboundHalfClosureEnabled: closeOutputAfterSends)
                     )
                 }
             }
@@ -51,6 +53,7 @@ public enum RawConnection {
                         // The server may already have closed the connection: that is an outcome, not a failure.
                         do { try await outbound.write(ByteBuffer(string: piece.text)) } catch { return }
                     }
+                    if closeOutputAfterSends { outbound.finish() }
                 }
                 group.addTask {
                     try await Task.sleep(for: readLimit)

@@ -24,9 +24,15 @@ struct StreamRelay: Sendable {
     var onFinish: @Sendable (_ usage: TokenUsage?, _ end: StaticString) -> Void = { _, _ in }
     /// Set for `/v1/messages`: re-encodes the canonical chunks as Anthropic's event sequence.
     var anthropicEncoder: AnthropicStreamEncoder? = nil
+    /// The client's connection: its close ends the relay at once, even while the upstream
+    /// is quiet and no write would find the client gone.
+    var client: ClientConnection? = nil
 
     /// The stream went quiet for longer than the route allows.
     struct Stalled: Error {}
+
+    /// The client's connection closed.
+    struct ClientGone: Error {}
 
     private static let dataPrefix: StaticString = "data: "
     private static let eventSuffix: StaticString = "\n\n"
@@ -34,66 +40,27 @@ struct StreamRelay: Sendable {
     /// A burst of events is written together up to about this size.
     private static let maxWriteBytes = 64 * 1024
 
-    func run(into writer: inout any ResponseBodyWriter) async throws {
-        let pipe = EventPipe<ChatStreamEvent>()
-        let lastEvent = LastActivity()
-        let idleNanos = idleTimeout.nanoseconds
+    /// How the relay of events ended.
+    private struct Outcome {
         var usage: TokenUsage?
         var clientGone = false
         var failureMessage: String?
         var upstreamFailure: UpstreamFailure?
+    }
+
+    func run(into writer: inout any ResponseBodyWriter) async throws {
+        let pipe = EventPipe<ChatStreamEvent>()
+        let lastEvent = LastActivity()
         var encoder = anthropicEncoder
 
         // Idle watchdog: ends the pipe with `Stalled` when the upstream goes quiet too long.
-        let watchdog = IdleWatchdog(idleNanos: idleNanos, activity: lastEvent) { pipe.finish(throwing: Stalled()) }
+        let watchdog = IdleWatchdog(idleNanos: idleTimeout.nanoseconds, activity: lastEvent) { pipe.finish(throwing: Stalled()) }
         watchdog.start()
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                var upstream = start.rest
-                do throws(UpstreamFailure) {
-                    while let event = try await upstream.next() {
-                        lastEvent.touch()
-                        guard await pipe.send(event) else { return }
-                    }
-                    pipe.finish()
-                } catch {
-                    pipe.finish(throwing: error)
-                }
-            }
-
-            var next: ChatStreamEvent? = start.first
-            while let event = next {
-                // The events already in the pipe go out with this one in a single write:
-                // none waits for another, and a burst costs one write, not one per event.
-                var frame = ByteBuffer()
-                var pending: ChatStreamEvent? = event
-                while let current = pending {
-                    if case .usage(let counts, _) = current { usage = counts }
-                    append(current, to: &frame, encoder: &encoder)
-                    pending = frame.readableBytes < Self.maxWriteBytes ? pipe.poll() : nil
-                }
-                if frame.readableBytes > 0 {
-                    clientGone = !(await writeRaw(frame, to: &writer))
-                }
-                if clientGone { break }
-                do {
-                    next = try await pipe.next()
-                } catch let failure as UpstreamFailure {
-                    failureMessage = "The upstream stream failed: \(failure.message)"
-                    upstreamFailure = failure
-                    next = nil
-                } catch is Stalled {
-                    failureMessage = "The upstream stream stalled for more than \(idleTimeout.milliseconds) ms."
-                    upstreamFailure = UpstreamFailure(kind: .timeout, message: "stream stalled")
-                    next = nil
-                } catch {
-                    failureMessage = "The upstream stream failed."
-                    next = nil
-                }
-            }
-            group.cancelAll()
-            pipe.finish()
-        }
+        let registration = client?.onClose { pipe.finish(throwing: ClientGone()) }
+        if client != nil, registration == nil { pipe.finish(throwing: ClientGone()) }
+        let outcome = await relay(through: pipe, activity: lastEvent, into: &writer, encoder: &encoder)
+        if let registration { client?.removeOnClose(registration) }
+        let (usage, clientGone, failureMessage, upstreamFailure) = (outcome.usage, outcome.clientGone, outcome.failureMessage, outcome.upstreamFailure)
         watchdog.stop()
         onFinish(usage, clientGone ? "client_gone" : failureMessage != nil ? "upstream_error" : "done")
         if clientGone {
@@ -107,7 +74,10 @@ struct StreamRelay: Sendable {
         }
         if clientGone {
             logger.debug("client went away mid-stream; upstream cancelled")
-            return
+            // Thrown, so that the listener closes the connection (`ResponseTarget.write`): a
+            // client that only closed its side is not sent an end that would pass the cut
+            // stream off as whole, and the connection does not wait on it.
+            throw ClientGone()
         }
         // The closing event goes out with the body's end, in one write.
         let closing: ByteBuffer
@@ -127,6 +97,69 @@ struct StreamRelay: Sendable {
             try await writer.finish(lastPart: closing)
         } catch {
             logger.debug("client went away before the stream ended")
+        }
+    }
+
+    /// Writes the events to the client as they come through `pipe`, filled by a child task
+    /// that reads the upstream (an `async let`, allocated from this task's own allocator). On
+    /// return the child has been cancelled, if still reading, and has ended.
+    private func relay(
+        through pipe: EventPipe<ChatStreamEvent>,
+        activity lastEvent: LastActivity,
+        into writer: inout any ResponseBodyWriter,
+        encoder: inout AnthropicStreamEncoder?
+    ) async -> Outcome {
+        async let _ = Self.read(start.rest, into: pipe, activity: lastEvent)
+        var outcome = Outcome()
+        var next: ChatStreamEvent? = start.first
+        while let event = next {
+            // The events already in the pipe go out with this one in a single write:
+            // none waits for another, and a burst costs one write, not one per event.
+            var frame = ByteBuffer()
+            var pending: ChatStreamEvent? = event
+            while let current = pending {
+                if case .usage(let counts, _) = current { outcome.usage = counts }
+                append(current, to: &frame, encoder: &encoder)
+                pending = frame.readableBytes < Self.maxWriteBytes ? pipe.poll() : nil
+            }
+            if frame.readableBytes > 0 {
+                outcome.clientGone = !(await writeRaw(frame, to: &writer))
+            }
+            if outcome.clientGone { break }
+            do {
+                next = try await pipe.next()
+            } catch let failure as UpstreamFailure {
+                outcome.failureMessage = "The upstream stream failed: \(failure.message)"
+                outcome.upstreamFailure = failure
+                next = nil
+            } catch is ClientGone {
+                outcome.clientGone = true
+                next = nil
+            } catch is Stalled {
+                outcome.failureMessage = "The upstream stream stalled for more than \(idleTimeout.milliseconds) ms."
+                outcome.upstreamFailure = UpstreamFailure(kind: .timeout, message: "stream stalled")
+                next = nil
+            } catch {
+                outcome.failureMessage = "The upstream stream failed."
+                next = nil
+            }
+        }
+        // The reader may wait on a full pipe: finishing it lets the reader go.
+        pipe.finish()
+        return outcome
+    }
+
+    /// Reads the upstream into `pipe` until it ends, fails, or the pipe is finished.
+    private static func read(_ rest: ChatEventStream, into pipe: EventPipe<ChatStreamEvent>, activity lastEvent: LastActivity) async {
+        var upstream = rest
+        do throws(UpstreamFailure) {
+            while let event = try await upstream.next() {
+                lastEvent.touch()
+                guard await pipe.send(event) else { return }
+            }
+            pipe.finish()
+        } catch {
+            pipe.finish(throwing: error)
         }
     }
 

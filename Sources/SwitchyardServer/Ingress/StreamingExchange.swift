@@ -81,6 +81,7 @@ struct StreamingExchange: Sendable {
             }
         )
         relay.anthropicEncoder = encoder
+        relay.client = client
         let finished = relay
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
             try await finished.run(into: &writer)

@@ -138,6 +138,56 @@ struct ChatCompletionsTests {
         }
     }
 
+    /// A client that leaves while the upstream is quiet ends its request at once (counted,
+    /// its upstream connection closed), not at the upstream's next event, 20 s later: no
+    /// write to the client would find it gone before then. (The simulator itself notices
+    /// only at that next write, so the gateway's own count tells.)
+    @Test func clientLeavingWhileTheUpstreamIsQuietEndsTheRequestAtOnce() async throws {
+        var options = SimulatorOptions(protocol: .openai)
+        options.chunkCount = 3
+        options.chunkIntervalMs = 20_000
+        try await Harness.withGateway(simulators: Self.single(options), Self.singleConfig) { gateway, _ in
+            let reader = Task {
+                let response = try await http.openStream(
+                    gateway.baseURL + "/v1/chat/completions",
+                    body: Harness.chatBody(model: "gpt-4o-mini", stream: true, maxTokens: 3),
+                    headers: Harness.auth
+                )
+                var iterator = response.body.makeAsyncIterator()
+                _ = try await iterator.next()
+                // Leave while the upstream is quiet: dropping the body closes the connection.
+            }
+            _ = try await reader.value
+            let ended = await Harness.eventually(seconds: 8) {
+                guard let scrape = try? await http.get(gateway.baseURL + "/metrics") else { return false }
+                return PrometheusText(scrape.body).value("switchyard_requests_total", ["status": "200"]) == 1
+            }
+            #expect(ended, "the request was not over before the upstream's next event")
+        }
+    }
+
+    /// A client that closes its side mid-stream is taken as gone (as nginx and Go do): the
+    /// gateway stops relaying and closes the connection, without the chunked end that would
+    /// pass the cut stream off as whole, and does not wait for the upstream's next event.
+    @Test func clientClosingItsSideMidStreamGetsTheConnectionClosedWithoutAnEnd() async throws {
+        var options = SimulatorOptions(protocol: .openai)
+        options.chunkCount = 3
+        options.chunkIntervalMs = 20_000
+        try await Harness.withGateway(simulators: Self.single(options), Self.singleConfig) { gateway, _ in
+            let body = Harness.chatBody(model: "gpt-4o-mini", stream: true, maxTokens: 3)
+            let auth = Harness.auth.map { "\($0.key): \($0.value)\r\n" }.joined()
+            let request = "POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n\(auth)Content-Length: \(body.utf8.count)\r\n\r\n\(body)"
+            let outcome = try await RawConnection.exchange(
+                port: gateway.port, sends: [(.zero, request), (.milliseconds(300), "")], readLimit: .seconds(8), closeOutputAfterSends: true
+            )
+            #expect(outcome.status == 200)
+            #expect(outcome.text.contains("data: {"), "the first event was relayed: \(outcome.text)")
+            #expect(outcome.closedByServer, "the connection stayed open: \(outcome.text)")
+            #expect(!outcome.text.hasSuffix("0\r\n\r\n"))
+            #expect(!outcome.text.contains("[DONE]"))
+        }
+    }
+
     @Test func embeddingsAndModels() async throws {
         try await Harness.withGateway(simulators: Self.single(), { sims in
             guard let sim = sims["sim-a"] else { return ([], [], []) }
