@@ -112,24 +112,32 @@ struct ChatCompletionsTests {
         }
     }
 
-    @Test func clientDisconnectMidStreamCancelsTheUpstream() async throws {
+    /// A simulator streaming `chunks` chunks `everyMs` apart.
+    static func stream(chunks: Int, everyMs: Int) -> SimulatorOptions {
         var options = SimulatorOptions(protocol: .openai)
-        options.chunkCount = 200
-        options.chunkIntervalMs = 50
-        try await Harness.withGateway(simulators: Self.single(options), Self.singleConfig) { gateway, sims in
+        options.chunkCount = chunks
+        options.chunkIntervalMs = everyMs
+        return options
+    }
+
+    /// Opens a chat stream through `gateway`, reads `afterParts` parts of its body and
+    /// leaves: dropping the body mid-stream closes the connection.
+    func openStreamAndLeave(_ gateway: RunningGateway, maxTokens: Int, afterParts: Int) async throws {
+        let response = try await http.openStream(
+            gateway.baseURL + "/v1/chat/completions",
+            body: Harness.chatBody(model: "gpt-4o-mini", stream: true, maxTokens: maxTokens),
+            headers: Harness.auth
+        )
+        var iterator = response.body.makeAsyncIterator()
+        for _ in 0..<afterParts {
+            _ = try await iterator.next()
+        }
+    }
+
+    @Test func clientDisconnectMidStreamCancelsTheUpstream() async throws {
+        try await Harness.withGateway(simulators: Self.single(Self.stream(chunks: 200, everyMs: 50)), Self.singleConfig) { gateway, sims in
             let sim = try #require(sims["sim-a"])
-            let reader = Task {
-                let response = try await http.openStream(
-                    gateway.baseURL + "/v1/chat/completions",
-                    body: Harness.chatBody(model: "gpt-4o-mini", stream: true, maxTokens: 200),
-                    headers: Harness.auth
-                )
-                var iterator = response.body.makeAsyncIterator()
-                _ = try await iterator.next()
-                _ = try await iterator.next()
-                // Leave: dropping the body mid-stream closes the connection.
-            }
-            _ = try await reader.value
+            try await openStreamAndLeave(gateway, maxTokens: 200, afterParts: 2)
             let upstreamCancelled = await Harness.eventually(seconds: 8) {
                 let stats = sim.server.stats()
                 return stats.inFlight == 0 && stats.cancelled >= 1
@@ -143,21 +151,9 @@ struct ChatCompletionsTests {
     /// write to the client would find it gone before then. (The simulator itself notices
     /// only at that next write, so the gateway's own count tells.)
     @Test func clientLeavingWhileTheUpstreamIsQuietEndsTheRequestAtOnce() async throws {
-        var options = SimulatorOptions(protocol: .openai)
-        options.chunkCount = 3
-        options.chunkIntervalMs = 20_000
-        try await Harness.withGateway(simulators: Self.single(options), Self.singleConfig) { gateway, _ in
-            let reader = Task {
-                let response = try await http.openStream(
-                    gateway.baseURL + "/v1/chat/completions",
-                    body: Harness.chatBody(model: "gpt-4o-mini", stream: true, maxTokens: 3),
-                    headers: Harness.auth
-                )
-                var iterator = response.body.makeAsyncIterator()
-                _ = try await iterator.next()
-                // Leave while the upstream is quiet: dropping the body closes the connection.
-            }
-            _ = try await reader.value
+        try await Harness.withGateway(simulators: Self.single(Self.stream(chunks: 3, everyMs: 20_000)), Self.singleConfig) { gateway, _ in
+            // Leave while the upstream is quiet.
+            try await openStreamAndLeave(gateway, maxTokens: 3, afterParts: 1)
             let ended = await Harness.eventually(seconds: 8) {
                 guard let scrape = try? await http.get(gateway.baseURL + "/metrics") else { return false }
                 return PrometheusText(scrape.body).value("switchyard_requests_total", ["status": "200"]) == 1
@@ -170,10 +166,7 @@ struct ChatCompletionsTests {
     /// gateway stops relaying and closes the connection, without the chunked end that would
     /// pass the cut stream off as whole, and does not wait for the upstream's next event.
     @Test func clientClosingItsSideMidStreamGetsTheConnectionClosedWithoutAnEnd() async throws {
-        var options = SimulatorOptions(protocol: .openai)
-        options.chunkCount = 3
-        options.chunkIntervalMs = 20_000
-        try await Harness.withGateway(simulators: Self.single(options), Self.singleConfig) { gateway, _ in
+        try await Harness.withGateway(simulators: Self.single(Self.stream(chunks: 3, everyMs: 20_000)), Self.singleConfig) { gateway, _ in
             let body = Harness.chatBody(model: "gpt-4o-mini", stream: true, maxTokens: 3)
             let auth = Harness.auth.map { "\($0.key): \($0.value)\r\n" }.joined()
             let request = "POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n\(auth)Content-Length: \(body.utf8.count)\r\n\r\n\(body)"
