@@ -21,7 +21,10 @@ struct DirectRoutesTests {
 
     static func status(_ handler: DirectRoutes.Handler?, for request: Request) async throws -> HTTPResponse.Status? {
         guard let handler else { return nil }
-        let context = GatewayRequestContext(source: .init(channel: EmbeddedChannel(), logger: .init(label: "test")), client: nil)
+        let channel = EmbeddedChannel()
+        // Finished, or the channel and its pipeline (a reference cycle until then) leak.
+        defer { _ = try? channel.finish() }
+        let context = GatewayRequestContext(source: .init(channel: channel, logger: .init(label: "test")), client: nil)
         return try await handler(request, context).status
     }
 
