@@ -57,7 +57,6 @@ struct StreamRelay: Sendable {
         let watchdog = IdleWatchdog(idleNanos: idleTimeout.nanoseconds, activity: lastEvent) { pipe.finish(throwing: Stalled()) }
         watchdog.start()
         let registration = client?.onClose { pipe.finish(throwing: ClientGone()) }
-        if client != nil, registration == nil { pipe.finish(throwing: ClientGone()) }
         let outcome = await relay(through: pipe, activity: lastEvent, into: &writer, encoder: &encoder)
         if let registration { client?.removeOnClose(registration) }
         let (usage, clientGone, failureMessage, upstreamFailure) = (outcome.usage, outcome.clientGone, outcome.failureMessage, outcome.upstreamFailure)

@@ -32,15 +32,17 @@ final class ClientConnection: Sendable {
     }
 
     /// Registers `action` to run (on the closing thread) when the client goes. Returns the
-    /// registration to pass to `removeOnClose`, or nil, without running `action`, when the
-    /// client has gone already.
+    /// registration to pass to `removeOnClose`; when the client has gone already, runs
+    /// `action` at once, on the caller's thread, and returns nil.
     func onClose(_ action: @escaping @Sendable () -> Void) -> UInt64? {
-        state.withLock { state -> UInt64? in
+        let registration = state.withLock { state -> UInt64? in
             guard !state.closed else { return nil }
             state.nextWaiter &+= 1
             state.waiters[state.nextWaiter] = action
             return state.nextWaiter
         }
+        if registration == nil { action() }
+        return registration
     }
 
     /// Forgets a registration; its action will not run.

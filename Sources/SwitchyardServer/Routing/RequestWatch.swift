@@ -43,11 +43,7 @@ final class RequestWatch: NIOScheduledCallbackHandler, Sendable {
         // cancelled. Only a loop shutting down refuses it; the deadline is then taken as past.
         let timer = try? MultiThreadedEventLoopGroup.singleton.any().scheduleCallback(at: deadline, handler: self)
         if timer == nil { fire(.deadline) }
-        var registration: UInt64?
-        if let client {
-            registration = client.onClose { [self] in fire(.clientClosed) }
-            if registration == nil { fire(.clientClosed) }
-        }
+        let registration = client?.onClose { [self] in fire(.clientClosed) }
         state.withLock { state in
             state.timer = timer
             state.closeRegistration = registration
