@@ -171,7 +171,7 @@ struct ChatCompletionsTests {
             let auth = Harness.auth.map { "\($0.key): \($0.value)\r\n" }.joined()
             let request = "POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n\(auth)Content-Length: \(body.utf8.count)\r\n\r\n\(body)"
             let outcome = try await RawConnection.exchange(
-                port: gateway.port, sends: [(.zero, request), (.milliseconds(300), "")], readLimit: .seconds(8), closeOutputAfterSends: true
+                port: gateway.port, sends: [(.zero, request), (.seconds(2), "")], readLimit: .seconds(10), closeOutputAfterSends: true
             )
             #expect(outcome.status == 200)
             #expect(outcome.text.contains("data: {"), "the first event was relayed: \(outcome.text)")
